@@ -1,0 +1,20 @@
+"""qcon-tui: a terminal browser for conference notes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .model import Notebook
+
+__all__ = ["__version__", "load"]
+
+
+def load(path: str | None = None) -> Notebook:
+    """Read a notes file (text, Markdown or YAML) into a `Notebook`; the bundled notes by default."""
+    from .formats import load as _load
+    from .paths import bundled_notes
+
+    return _load(path if path is not None else bundled_notes())

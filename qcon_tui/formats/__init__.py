@@ -1,0 +1,128 @@
+"""Readers and writers for notes files, and `load()`, which picks the reader.
+
+Every reader takes decoded text and returns a `Notebook`; every failure is a
+`NotesError` carrying the path and, where known, the line.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Notebook
+
+#: Files larger than this are refused rather than read into memory.
+MAX_BYTES = 256 * 1024 * 1024
+
+SUFFIXES = {
+    ".txt": "text",
+    ".text": "text",
+    ".notes": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
+
+
+@dataclass
+class NotesError(Exception):
+    """A notes file that cannot be read: the one error type every reader raises."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "<notes>"
+        if self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read a notes file as UTF-8, refusing what is not a readable text file.
+
+    Invalid UTF-8 is refused with the byte offset of the first bad byte rather than
+    guessed at, so nothing is silently replaced; a BOM is dropped.
+    """
+    name = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise NotesError("is a directory, not a notes file", name)
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise NotesError(
+                f"file is too large ({size / 2**20:.0f} MiB; the limit is {MAX_BYTES // 2**20} MiB)", name
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise NotesError("no such file", name) from None
+    except PermissionError:
+        raise NotesError("permission denied", name) from None
+    except IsADirectoryError:
+        raise NotesError("is a directory, not a notes file", name) from None
+    except OSError as error:
+        raise NotesError(f"cannot read file: {error.strerror or error}", name) from None
+    return decode(data, name)
+
+
+def decode(data: bytes, name: str | None = None) -> str:
+    """Decode file bytes as UTF-8 text, with clear errors for binary and empty input."""
+    if b"\x00" in data[:8192]:
+        raise NotesError("looks like a binary file (it contains NUL bytes), not notes", name)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise NotesError(
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "convert it with: iconv -f LATIN1 -t UTF-8",
+            name,
+            line,
+        ) from None
+    if not text.strip():
+        raise NotesError("the file is empty", name)
+    return text
+
+
+def detect_format(path: str | os.PathLike[str], text: str) -> str:
+    """The reader to use: by suffix first, then by what the content looks like."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix in (".md", ".markdown", ".mdown"):
+        return "markdown"
+    from .markdown import looks_like_markdown
+
+    if suffix not in SUFFIXES and text.lstrip().startswith(("days:", "title:")) and "\ndays:" in "\n" + text:
+        return "yaml"
+    if looks_like_markdown(text):
+        return "markdown"
+    return "text"
+
+
+def parse(text: str, fmt: str, path: str | None = None) -> Notebook:
+    """Parse already-decoded `text` in format `fmt` ("text", "markdown" or "yaml")."""
+    if fmt == "yaml":
+        from .yamlfmt import read_yaml
+
+        return read_yaml(text, path)
+    if fmt == "markdown":
+        from .markdown import read_markdown
+
+        return read_markdown(text, path)
+    from .text import read_text_notes
+
+    return read_text_notes(text, path)
+
+
+def load(path: str | os.PathLike[str]) -> Notebook:
+    """Read a notes file of any supported format into a `Notebook`."""
+    text = read_text(path)
+    return parse(text, detect_format(path, text), str(path))

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
-from typing import ClassVar, Union
+from typing import ClassVar
 
 # C0 controls except tab and newline, DEL, and the C1 range. Also the bidi
 # overrides and isolates, which can make text display in an order other than stored.
@@ -155,7 +155,7 @@ class Quote:
         object.__setattr__(self, "text", clean(self.text))
 
 
-Block = Union[Paragraph, Heading, ListBlock, Code, Quote]
+Block = Paragraph | Heading | ListBlock | Code | Quote
 BLOCK_TYPES: dict[str, type] = {cls.kind: cls for cls in (Paragraph, Heading, ListBlock, Code, Quote)}
 
 
@@ -246,6 +246,16 @@ class Day:
 
 
 @dataclass(frozen=True)
+class Diagnostic:
+    """Something a reader noticed about the source: `severity` is "error" or "warning"."""
+
+    line: int
+    message: str
+    severity: str = "warning"
+    path: str | None = None
+
+
+@dataclass(frozen=True)
 class Notebook:
     """A whole notes file: its title, the intro before the first day, and the days."""
 
@@ -253,11 +263,14 @@ class Notebook:
     days: tuple[Day, ...] = ()
     intro: tuple[Block, ...] = ()
     source: str | None = field(default=None, compare=False)
+    #: What the reader noticed while parsing (lines it could not place, ...).
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", clean(self.title))
         object.__setattr__(self, "days", tuple(self.days))
         object.__setattr__(self, "intro", tuple(self.intro))
+        object.__setattr__(self, "diagnostics", tuple(self.diagnostics))
 
     @property
     def talks(self) -> list[Talk]:

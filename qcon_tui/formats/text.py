@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from ..model import Block, ListBlock, ListItem, Notebook, Paragraph, assign_ids, iter_items
@@ -261,7 +262,7 @@ def _is_outline(lines: list[str]) -> bool:
         return False
     pairs = sum(
         1
-        for above, below in zip(lines, lines[1:])
+        for above, below in pairwise(lines)
         if above.strip() and above[:1] not in " \t" and below.startswith(("\t", "    "))
     )
     return pairs >= 1 and indented >= len([line for line in lines if line.strip()]) // 3

@@ -1,0 +1,43 @@
+"""Find a talk by what a user types: its id, or a fuzzy version of its title."""
+
+from __future__ import annotations
+
+from .model import Notebook, Talk
+
+
+class TalkNotFound(LookupError):
+    """No talk matches; carries the closest titles as suggestions."""
+
+    def __init__(self, query: str, suggestions: list[str]) -> None:
+        self.query = query
+        self.suggestions = suggestions
+        hint = f"; did you mean: {', '.join(repr(s) for s in suggestions)}" if suggestions else ""
+        super().__init__(f"no talk matches {query!r}{hint}")
+
+
+def find_talk(notebook: Notebook, query: str) -> Talk:
+    """The talk whose id is `query`, else whose title matches it best.
+
+    Order of preference: exact id, exact title (case-insensitive), a title that
+    contains the query, then a fuzzy match good enough not to surprise.
+    """
+    talks = notebook.talks
+    wanted = query.strip()
+    folded = wanted.casefold()
+    for talk in talks:
+        if talk.id == wanted:
+            return talk
+    for talk in talks:
+        if talk.title.casefold() == folded:
+            return talk
+    containing = [talk for talk in talks if folded and folded in talk.title.casefold()]
+    if len(containing) >= 1:
+        return min(containing, key=lambda talk: len(talk.title))
+
+    from rapidfuzz import fuzz, process, utils
+
+    titles = [talk.title for talk in talks]
+    ranked = process.extract(wanted, titles, scorer=fuzz.WRatio, processor=utils.default_process, limit=3)
+    if ranked and ranked[0][1] >= 75:
+        return talks[ranked[0][2]]
+    raise TalkNotFound(query, [title for title, score, _index in ranked if score >= 40])

@@ -332,7 +332,8 @@ def read_text_notes(text: str, path: str | None = None) -> Notebook:
         chunks.append(current)
 
     title = _title_from_path(path)
-    if chunks and len(chunks[0]) == 1 and not is_day_line(chunks[0][0][1]):
+    first_line = chunks[0][0][1] if chunks else ""
+    if chunks and len(chunks[0]) == 1 and len(first_line) <= 200 and not is_day_line(first_line):
         title = chunks.pop(0)[0][1].strip()
 
     has_days = any(len(chunk) == 1 and is_day_line(chunk[0][1]) for chunk in chunks)

@@ -198,7 +198,8 @@ class DictReader:
 
     def fail(self, where: Where, message: str) -> NotesError:
         """The error to raise for a bad value at `where`."""
-        return NotesError(f"{describe_where(where)}: {message}", self.path, self._line(where))
+        text = f"{describe_where(where)}: {message}" if where else message
+        return NotesError(text, self.path, self._line(where))
 
     def _warn(self, where: Where, message: str) -> None:
         self.diagnostics.append(

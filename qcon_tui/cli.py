@@ -355,3 +355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except SystemExit as exit_:  # argparse --help / --version
         return exit_.code if isinstance(exit_.code, int) else 0
+    except Exception as error:
+        # A bug of ours: still one line, with a way to see the details.
+        if os.environ.get("QCON_TUI_DEBUG"):
+            raise
+        err(f"internal error: {type(error).__name__}: {error} (set QCON_TUI_DEBUG=1 to see the traceback)")
+        return 1

@@ -1,0 +1,19 @@
+"""Shared fixtures. Every test gets its own state folder, never the user's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point QCON_TUI_STATE_DIR and XDG_DATA_HOME at a fresh temporary folder.
+
+    Subprocesses inherit the environment, so commands run by a test write there too.
+    """
+    root = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(root / "xdg-data"))
+    monkeypatch.setenv("QCON_TUI_STATE_DIR", str(root / "state"))
+    return root / "state"

@@ -287,7 +287,7 @@ class StateStore:
     def _file_stamp(self) -> tuple[int, int, int] | None:
         try:
             st = os.stat(self.path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
@@ -301,7 +301,7 @@ class StateStore:
             return False
         try:
             raw = self.path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             data, stamp = _empty_data(), None
         except OSError as error:
             raise StateError(f"cannot read {self.path}: {error.strerror or error}") from None
@@ -341,7 +341,7 @@ class StateStore:
         """Read the file while holding the lock; a corrupt one is moved aside and reported."""
         try:
             raw = self.path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return _empty_data()
         except OSError as error:
             raise StateError(f"cannot read {self.path}: {error.strerror or error}") from None

@@ -123,6 +123,14 @@ def parse(text: str, fmt: str, path: str | None = None) -> Notebook:
 
 
 def load(path: str | os.PathLike[str]) -> Notebook:
-    """Read a notes file of any supported format into a `Notebook`."""
+    """Read a notes file of any supported format into a `Notebook`.
+
+    A `NAME.schedule.yaml` beside `NAME.txt` adds speakers, times and rooms to the
+    talks; a schedule that cannot be read only adds an error diagnostic.
+    """
+    from .schedule import schedule_path_for, with_schedule
+
     text = read_text(path)
-    return parse(text, detect_format(path, text), str(path))
+    notebook = parse(text, detect_format(path, text), str(path))
+    schedule = schedule_path_for(path)
+    return notebook if schedule is None else with_schedule(notebook, schedule)

@@ -1,0 +1,499 @@
+"""Schedule sidecar files: who spoke, when and where, kept beside the notes.
+
+`NAME.schedule.yaml` next to `NAME.txt` (or `.md`, `.yaml`) lists facts about the
+talks: speakers, track, date, start and end time, room and links. `formats.load()`
+reads it with the notes and copies the facts onto the talks they name. The format is
+documented in docs/SCHEDULE.md.
+
+The file is composed into YAML nodes with `yaml.SafeLoader` and never constructed into
+Python objects: the nodes carry the line of every value, so each problem can be reported
+where it is, and plain scalars keep the text the author wrote (`11:50` stays a time
+rather than YAML 1.1's base-60 integer 710). A schedule that cannot be read never stops
+the notes from loading: `with_schedule()` turns the failure into an error diagnostic.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date as _date
+from pathlib import Path
+
+import yaml
+
+from ..model import Diagnostic, Notebook, Speaker, Talk, clean
+from . import NotesError, decode
+
+#: Sidecar suffixes tried, in order, after the notes file's stem.
+SCHEDULE_SUFFIXES = (".schedule.yaml", ".schedule.yml")
+
+#: A schedule larger than this is refused; real ones are a few kilobytes.
+MAX_SCHEDULE_BYTES = 8 * 1024 * 1024
+
+#: Lowest `rapidfuzz.fuzz.ratio` (0-100) at which a title counts as the same talk.
+#: At 92 one wrong letter in a 13-character title still matches, two wrong letters
+#: need about 25 characters; different talks at one conference score far lower.
+FUZZY_THRESHOLD = 92.0
+
+#: The best fuzzy candidate must beat the second best by this much, or nothing is matched.
+FUZZY_MARGIN = 3.0
+
+#: Lowest score at which an unmatched entry's message names the closest talk as a hint.
+HINT_THRESHOLD = 60.0
+
+ENTRY_KEYS = ("title", "speakers", "track", "date", "start", "end", "room", "links")
+SPEAKER_KEYS = ("name", "company")
+
+_YAML = "tag:yaml.org,2002:"
+#: Scalar tags whose text is taken as written (`room: 101` is the text "101").
+_TEXT_TAGS = {f"{_YAML}{name}" for name in ("str", "int", "float", "bool", "timestamp")}
+_NULL_TAG = f"{_YAML}null"
+_KNOWN_TAGS = {*_TEXT_TAGS, _NULL_TAG, f"{_YAML}map", f"{_YAML}seq"}
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME_RE = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+_NUMBER_RE = re.compile(r"\d+")
+
+
+class ScheduleError(NotesError):
+    """A schedule file that cannot be used: bad YAML, a wrong type, an unknown key."""
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    """One talk's facts as the schedule gives them; None or () where it gives none."""
+
+    title: str
+    line: int = 0
+    speakers: tuple[Speaker, ...] = ()
+    track: str | None = None
+    date: str | None = None
+    start: str | None = None
+    end: str | None = None
+    room: str | None = None
+    links: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def schedule_path_for(notes_path: str | os.PathLike[str]) -> Path | None:
+    """The schedule beside `notes_path` (`NAME.schedule.yaml` for `NAME.txt`), or None.
+
+    At most two `stat` calls, so looking costs nothing when there is no schedule.
+    """
+    notes = Path(notes_path)
+    if notes.name.endswith(SCHEDULE_SUFFIXES):
+        return None  # a schedule has no schedule of its own
+    for suffix in SCHEDULE_SUFFIXES:
+        candidate = notes.with_name(notes.stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_schedule(path: str | os.PathLike[str]) -> list[ScheduleEntry]:
+    """Read a schedule file into entries, in file order; raise `ScheduleError` if unusable."""
+    name = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_SCHEDULE_BYTES:
+            raise ScheduleError(
+                f"schedule is too large ({size // 1024} KiB; the limit is {MAX_SCHEDULE_BYTES // 2**20} MiB)",
+                name,
+            )
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ScheduleError("no such file", name) from None
+    except PermissionError:
+        raise ScheduleError("permission denied", name) from None
+    except OSError as error:
+        raise ScheduleError(f"cannot read schedule: {error.strerror or error}", name) from None
+    if not data.strip():
+        return []
+    try:
+        text = decode(data, name)
+    except NotesError as error:
+        raise ScheduleError(error.message, name, error.line) from None
+    return parse_schedule(text, name)
+
+
+def parse_schedule(text: str, path: str | None = None) -> list[ScheduleEntry]:
+    """Parse schedule YAML text into entries; raise `ScheduleError` with the line if unusable."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        raise ScheduleError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as error:
+        raise ScheduleError(f"invalid YAML: {_one_line(str(error))}", path) from None
+    except RecursionError:
+        raise ScheduleError("invalid YAML: nested too deeply", path) from None
+    if root is None or _is_null(root):
+        return []
+    items = _entry_nodes(root, path)
+    return [_entry(node, index, path) for index, node in enumerate(items, 1)]
+
+
+def _entry_nodes(root: yaml.Node, path: str | None) -> list[yaml.Node]:
+    """The entry nodes: the top-level list, or the `talks:` list of a top-level mapping."""
+    if isinstance(root, yaml.MappingNode) and root.tag == f"{_YAML}map":
+        keys = [key.value for key, _value in root.value if isinstance(key, yaml.ScalarNode)]
+        if "talks" not in keys:
+            raise ScheduleError('a schedule mapping needs a "talks:" list', path, _line(root))
+        fields = _mapping(root, ("talks",), "the schedule", path)
+        talks = fields["talks"]
+        if _is_null(talks):
+            return []
+        root = talks
+    if not isinstance(root, yaml.SequenceNode) or root.tag != f"{_YAML}seq":
+        raise ScheduleError(
+            f'a schedule is a list of talks (or a mapping with a "talks:" list), not {_kind(root)}',
+            path,
+            _line(root),
+        )
+    return list(root.value)
+
+
+def _entry(node: yaml.Node, index: int, path: str | None) -> ScheduleEntry:
+    """One entry mapping, checked key by key."""
+    where = f"entry {index}"
+    if not isinstance(node, yaml.MappingNode) or node.tag != f"{_YAML}map":
+        raise ScheduleError(
+            f"{where}: a talk entry is a mapping with a title, not {_kind(node)}", path, _line(node)
+        )
+    fields = _mapping(node, ENTRY_KEYS, where, path)
+    title = _text(fields.get("title"), f"{where}: title", path)
+    if not title or not title.strip():
+        raise ScheduleError(f"{where}: a talk entry needs a title", path, _line(node))
+    where = f'entry "{_short(title)}"'
+    values: dict[str, str | None] = {
+        key: _text(fields.get(key), f"{where}: {key}", path) for key in ("track", "room")
+    }
+    values["date"] = _date_text(fields.get("date"), f"{where}: date", path)
+    for key in ("start", "end"):
+        values[key] = _time_text(fields.get(key), f"{where}: {key}", path)
+    return ScheduleEntry(
+        title=clean(title.strip()),
+        line=_line(node),
+        speakers=_speakers(fields.get("speakers"), where, path),
+        links=_links(fields.get("links"), where, path),
+        **{key: None if value is None else clean(value) for key, value in values.items()},
+    )
+
+
+def _speakers(node: yaml.Node | None, where: str, path: str | None) -> tuple[Speaker, ...]:
+    """`speakers:` as a list of `{name, company}` mappings (a bare name also works)."""
+    speakers: list[Speaker] = []
+    for item in _list(node, f"{where}: speakers", path):
+        if isinstance(item, yaml.ScalarNode):
+            name, company = _text(item, f"{where}: speaker", path), None
+        elif isinstance(item, yaml.MappingNode) and item.tag == f"{_YAML}map":
+            fields = _mapping(item, SPEAKER_KEYS, f"{where}: speaker", path)
+            name = _text(fields.get("name"), f"{where}: speaker name", path)
+            company = _text(fields.get("company"), f"{where}: speaker company", path)
+        else:
+            raise ScheduleError(
+                f"{where}: a speaker is a mapping with a name (and a company), not {_kind(item)}",
+                path,
+                _line(item),
+            )
+        if not name or not name.strip():
+            raise ScheduleError(f"{where}: a speaker needs a name", path, _line(item))
+        speakers.append(Speaker(name.strip(), company.strip() if company and company.strip() else None))
+    return tuple(speakers)
+
+
+def _links(node: yaml.Node | None, where: str, path: str | None) -> tuple[str, ...]:
+    """`links:` as a list of strings (a single string also works), duplicates dropped."""
+    if isinstance(node, yaml.ScalarNode) and not _is_null(node):
+        items = [node]
+    else:
+        items = _list(node, f"{where}: links", path)
+    links: list[str] = []
+    for item in items:
+        link = _text(item, f"{where}: link", path)
+        if link and link.strip() and link.strip() not in links:
+            links.append(link.strip())
+    return tuple(links)
+
+
+# --------------------------------------------------------------------------- node helpers
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG
+
+
+def _kind(node: yaml.Node) -> str:
+    """How a node reads in an error message: `a list`, `the text "x"`, `a !!set`."""
+    if node.tag not in _KNOWN_TAGS:
+        return f"a value tagged {node.tag}"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if _is_null(node):
+        return "an empty value"
+    return f'the text "{_short(node.value)}"'
+
+
+def _mapping(
+    node: yaml.MappingNode, allowed: Iterable[str], where: str, path: str | None
+) -> dict[str, yaml.Node]:
+    """A mapping node's values by key, refusing unknown, repeated and non-text keys."""
+    allowed = tuple(allowed)
+    fields: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _TEXT_TAGS:
+            raise ScheduleError(
+                f"{where}: a key must be plain text, not {_kind(key_node)}", path, _line(key_node)
+            )
+        key = key_node.value
+        if key not in allowed:
+            expected = ", ".join(allowed)
+            raise ScheduleError(
+                f'{where}: unknown key "{_short(key)}" (expected {expected})', path, _line(key_node)
+            )
+        if key in fields:
+            raise ScheduleError(f'{where}: "{key}" is given twice', path, _line(key_node))
+        fields[key] = value_node
+    return fields
+
+
+def _list(node: yaml.Node | None, where: str, path: str | None) -> list[yaml.Node]:
+    """A sequence node's items; an absent or empty value is an empty list."""
+    if node is None or _is_null(node):
+        return []
+    if not isinstance(node, yaml.SequenceNode) or node.tag != f"{_YAML}seq":
+        raise ScheduleError(f"{where} must be a list, not {_kind(node)}", path, _line(node))
+    return list(node.value)
+
+
+def _text(node: yaml.Node | None, where: str, path: str | None) -> str | None:
+    """A scalar's text as written; None when absent or empty (`~`, `null`, nothing)."""
+    if node is None or _is_null(node):
+        return None
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXT_TAGS:
+        raise ScheduleError(f"{where} must be text, not {_kind(node)}", path, _line(node))
+    return node.value
+
+
+def _date_text(node: yaml.Node | None, where: str, path: str | None) -> str | None:
+    """A calendar date as `YYYY-MM-DD`."""
+    text = _text(node, where, path)
+    if text is None:
+        return None
+    text = text.strip()
+    try:
+        if not _DATE_RE.fullmatch(text):
+            raise ValueError
+        return _date.fromisoformat(text).isoformat()
+    except ValueError:
+        message = f'{where} must be a date YYYY-MM-DD, not "{_short(text)}"'
+        raise ScheduleError(message, path, _line(node)) from None
+
+
+def _time_text(node: yaml.Node | None, where: str, path: str | None) -> str | None:
+    """A time of day as `HH:MM` (24-hour; `9:05` becomes `09:05`)."""
+    text = _text(node, where, path)
+    if text is None:
+        return None
+    match = _TIME_RE.fullmatch(text.strip())
+    if not match:
+        raise ScheduleError(f'{where} must be a time HH:MM, not "{_short(text)}"', path, _line(node))
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """`text` made safe and short enough for a one-line message."""
+    text = _one_line(clean(text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def exact_key(title: str) -> str:
+    """A title compared case- and whitespace-insensitively (and curly quotes as straight)."""
+    return " ".join(unicodedata.normalize("NFKC", title).translate(_QUOTES).casefold().split())
+
+
+def fuzzy_key(title: str) -> str:
+    """`exact_key` with punctuation dropped too, for fuzzy comparison."""
+    return " ".join(re.sub(r"[\W_]+", " ", exact_key(title).replace("'", "")).split())
+
+
+def match_entries(
+    entries: list[ScheduleEntry], talks: list[Talk], notes_name: str = "the notes"
+) -> tuple[dict[int, int], list[Diagnostic]]:
+    """Pair entries with talks: `{entry index: talk index}`, and what is worth telling.
+
+    Exact titles first, in file order; then the rest fuzzily, best score first, so each
+    talk is matched at most once. Diagnostics carry entry lines, not yet a path.
+    """
+    matched: dict[int, int] = {}
+    taken: dict[int, int] = {}  # talk index -> entry index
+    notes: list[Diagnostic] = []
+    by_key: dict[str, list[int]] = {}
+    for talk_index, talk in enumerate(talks):
+        by_key.setdefault(exact_key(talk.title), []).append(talk_index)
+
+    pending: list[int] = []
+    for entry_index, entry in enumerate(entries):
+        same = by_key.get(exact_key(entry.title))
+        if not same:
+            pending.append(entry_index)
+            continue
+        free = [talk_index for talk_index in same if talk_index not in taken]
+        if free:
+            matched[entry_index] = free[0]
+            taken[free[0]] = entry_index
+        else:
+            earlier = entries[taken[same[0]]]
+            notes.append(
+                Diagnostic(
+                    entry.line,
+                    f'talk "{_short(entry.title)}" is already described by the entry on line {earlier.line}',
+                )
+            )
+    if pending:
+        notes.extend(_match_fuzzy(entries, talks, pending, matched, taken, notes_name))
+    return matched, sorted(notes, key=lambda d: d.line)
+
+
+def _match_fuzzy(
+    entries: list[ScheduleEntry],
+    talks: list[Talk],
+    pending: list[int],
+    matched: dict[int, int],
+    taken: dict[int, int],
+    notes_name: str,
+) -> list[Diagnostic]:
+    """Match the `pending` entries to free talks by similar title; report every outcome."""
+    from rapidfuzz import fuzz, process
+
+    keys = {index: key for index, talk in enumerate(talks) if (key := fuzzy_key(talk.title))}
+    choices = {index: key for index, key in keys.items() if index not in taken}
+    numbers = {index: _NUMBER_RE.findall(key) for index, key in choices.items()}
+    notes: list[Diagnostic] = []
+    ambiguous: set[int] = set()
+    pairs: list[tuple[float, int, int]] = []
+    for entry_index in pending:
+        entry = entries[entry_index]
+        key = fuzzy_key(entry.title)
+        if not key:
+            continue  # nothing but punctuation: only an exact title could name a talk
+        found = process.extract(key, choices, scorer=fuzz.ratio, limit=None, score_cutoff=FUZZY_THRESHOLD)
+        # Titles that differ in a number ("Part 1", "Java 9") are different talks.
+        same_numbers = [
+            (score, talk_index)
+            for _choice, score, talk_index in found
+            if numbers[talk_index] == _NUMBER_RE.findall(key)
+        ]
+        if len(same_numbers) > 1 and same_numbers[0][0] - same_numbers[1][0] < FUZZY_MARGIN:
+            names = ", ".join(f'"{_short(talks[i].title)}"' for _score, i in same_numbers[:3])
+            ambiguous.add(entry_index)
+            message = f'"{_short(entry.title)}" is close to several talks ({names}); not used'
+            notes.append(Diagnostic(entry.line, message))
+            continue
+        pairs.extend((score, entry_index, talk_index) for score, talk_index in same_numbers)
+
+    pairs.sort(key=lambda pair: (-pair[0], pair[1]))
+    for score, entry_index, talk_index in pairs:
+        if entry_index in matched or talk_index in taken:
+            continue
+        matched[entry_index] = talk_index
+        taken[talk_index] = entry_index
+        entry = entries[entry_index]
+        talk = talks[talk_index]
+        message = f'matched "{_short(entry.title)}" to talk "{_short(talk.title)}" ({score:.0f}% alike)'
+        notes.append(Diagnostic(entry.line, message))
+    for entry_index in pending:
+        if entry_index in matched or entry_index in ambiguous:
+            continue
+        entry = entries[entry_index]
+        message = f'no talk titled "{_short(entry.title)}" in {notes_name}'
+        key = fuzzy_key(entry.title)
+        hint = key and process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=HINT_THRESHOLD)
+        if hint:
+            _choice, score, talk_index = hint
+            message += f' (closest: "{_short(talks[talk_index].title)}", {score:.0f}% alike'
+            if talk_index in taken:
+                message += f", described by the entry on line {entries[taken[talk_index]].line}"
+            message += ")"
+        notes.append(Diagnostic(entry.line, message))
+    return notes
+
+
+# --------------------------------------------------------------------------- applying
+
+
+def merge(talk: Talk, entry: ScheduleEntry) -> Talk:
+    """`talk` with the facts `entry` gives; facts it does not give stay as the notes had them.
+
+    Links are added to the notes' own, not put in their place.
+    """
+    changes: dict[str, object] = {}
+    if entry.speakers:
+        changes["speakers"] = entry.speakers
+    for name in ("track", "date", "start", "end", "room"):
+        value = getattr(entry, name)
+        if value is not None:
+            changes[name] = value
+    if entry.links:
+        changes["links"] = talk.links + tuple(link for link in entry.links if link not in talk.links)
+    return replace(talk, **changes) if changes else talk
+
+
+def apply_schedule(
+    notebook: Notebook, entries: list[ScheduleEntry], schedule_path: str | os.PathLike[str] | None = None
+) -> Notebook:
+    """`notebook` with each entry's facts on its talk, and a diagnostic for each doubt.
+
+    Titles and ids never change, so links to talks stay valid with or without a schedule.
+    """
+    talks = notebook.talks
+    notes_name = Path(notebook.source).name if notebook.source else f'"{_short(notebook.title)}"'
+    matched, notes = match_entries(entries, talks, notes_name)
+    path = None if schedule_path is None else str(schedule_path)
+    diagnostics = tuple(replace(d, path=path) for d in notes)
+    by_talk = {talk_index: entries[entry_index] for entry_index, talk_index in matched.items()}
+    days = []
+    index = 0
+    for day in notebook.days:
+        merged = []
+        for talk in day.talks:
+            merged.append(merge(talk, by_talk[index]) if index in by_talk else talk)
+            index += 1
+        days.append(replace(day, talks=tuple(merged)))
+    return replace(notebook, days=tuple(days), diagnostics=notebook.diagnostics + diagnostics)
+
+
+def with_schedule(notebook: Notebook, schedule_path: str | os.PathLike[str]) -> Notebook:
+    """`notebook` with the schedule at `schedule_path` applied.
+
+    A schedule that cannot be read leaves the talks as they are and adds one error
+    diagnostic naming the schedule file, so the notes still open.
+    """
+    try:
+        entries = read_schedule(schedule_path)
+    except ScheduleError as error:
+        problem = Diagnostic(error.line or 1, error.message, "error", str(schedule_path))
+        return replace(notebook, diagnostics=(*notebook.diagnostics, problem))
+    return apply_schedule(notebook, entries, schedule_path)

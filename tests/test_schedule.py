@@ -213,6 +213,26 @@ def test_notes_facts_are_kept_unless_the_schedule_gives_them() -> None:
     assert merged.links == ("https://notes.example", "https://s.example")
 
 
+def test_markdown_facts_meet_the_schedule(tmp_path: Path) -> None:
+    notes = tmp_path / "conf.md"
+    notes.write_text(
+        "# Conference\n\n## Day 1\n\n### Engineering You\n\nSpeaker: Martin Thompson\nRoom: Notes Room\n\n"
+        "be a better engineer.\n\n### Real World Java 9\n\nSpeaker: Trisha Gee\n\nmodules.\n",
+        encoding="utf-8",
+    )
+    write_schedule(
+        notes,
+        "- title: Engineering You\n  room: Fleming\n"
+        "- title: Real World Java 9\n  speakers: [{name: Trisha Gee, company: JetBrains}]\n",
+    )
+    nb = load(notes)
+    engineering = talk(nb, "Engineering You")
+    assert engineering.speakers == (Speaker("Martin Thompson"),)  # from the notes
+    assert engineering.room == "Fleming"  # the schedule's, in place of the notes'
+    assert talk(nb, "Real World Java 9").speakers == (Speaker("Trisha Gee", "JetBrains"),)
+    assert nb.diagnostics == ()
+
+
 # --------------------------------------------------------------------------- reading
 
 

@@ -470,11 +470,17 @@ def _outline(toks: list[_Tok], inline: _Inline, title_index: int | None) -> _Out
     candidates_bold = [i for i in bolds if not candidates or _leads_with_meta(toks, i, inline)]
     level_of = {i: toks[i].level for i in candidates}
     level_of.update({i: BOLD_LEVEL for i in candidates_bold})
-    if not level_of:
+    if not level_of and title_index is None:
         # No headings or bold titles: lone lines that read like titles are the talks,
         # as in plain-text notes.
         for i, tok in enumerate(toks):
-            if tok.kind == "text" and i not in roles and _lone(toks, i) and looks_like_title(tok.text):
+            if (
+                tok.kind == "text"
+                and i not in roles
+                and _lone(toks, i)
+                and looks_like_title(tok.text)
+                and not _is_meta(inline(tok.text).strip())
+            ):
                 level_of[i] = LINE_LEVEL
     order = sorted(level_of)
 
@@ -799,16 +805,18 @@ def read_markdown(text: str, path: str | None = None) -> Notebook:
             talks.append(_talk_fields(section, inline, outline.talk_level, diagnostics))
         talks_by_day.append((day_title, day_line, talks))
 
-    intro_blocks = _build_blocks(intro.toks, inline, outline.talk_level, diagnostics)
-    if not any(talks for _t, _l, talks in talks_by_day) and intro_blocks:
-        # No structure at all: the whole file is one talk, so it can still be browsed.
-        first_line = toks[title_index].line if title_index is not None else intro_blocks[0].line
-        talk = {"title": title, "line": first_line, "blocks": tuple(intro_blocks)}
+    filled = [t for t in intro.toks if t.kind != "blank"]
+    if filled and not any(talks for _t, _l, talks in talks_by_day):
+        # No talks found: the whole file is one talk, so it can still be browsed.
+        intro.line = toks[title_index].line if title_index is not None else filled[0].line
+        talk = _talk_fields(intro, inline, outline.talk_level, diagnostics)
         if talks_by_day:
             talks_by_day[0][2].append(talk)
         else:
-            talks_by_day.append(("", first_line, [talk]))
-        intro_blocks = []
+            talks_by_day.append(("", intro.line, [talk]))
+        intro_blocks: list[Block] = []
+    else:
+        intro_blocks = _build_blocks(intro.toks, inline, outline.talk_level, diagnostics)
     return Notebook(
         title=title,
         intro=tuple(intro_blocks),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol
+from datetime import date
+from typing import Protocol
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -18,16 +19,14 @@ from rich.panel import Panel
 from rich.style import Style
 from rich.text import Text
 
-from .model import Block, Code, Heading, ListBlock, ListItem, Notebook, Paragraph, Quote, Talk
-
-if TYPE_CHECKING:
-    from .model import Day
+from .model import Block, Code, Day, Heading, ListBlock, ListItem, Notebook, Paragraph, Quote, Talk
 
 __all__ = [
     "CURRENT_STYLE",
     "MATCH_STYLE",
     "SpanLike",
     "current_match_line",
+    "render_day",
     "render_intro",
     "render_talk",
 ]
@@ -204,22 +203,33 @@ def _spaced(parts: Sequence[RenderableType]) -> Group:
 
 
 def position_label(notebook: Notebook, talk: Talk) -> str:
-    """ "day 2 · talk 3 of 7"; just "talk 3 of 7" for an untitled day; "" if not found."""
+    """Where a talk sits: "day 2 · talk 3 of 7"; just "talk 3 of 7" for an untitled day; "" if not found."""
     where = notebook.locate(talk.id)
     if where is None:
         return ""
-    day: Day = notebook.days[where[0]]
+    day = notebook.days[where[0]]
     label = f"talk {where[1] + 1} of {len(day.talks)}"
     return f"{day.title} · {label}" if day.title.strip() else label
 
 
+def date_label(value: str | None) -> str:
+    """An ISO date ("2017-03-07") as "Tue 7 Mar 2017"; anything else as written."""
+    if not value:
+        return ""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 def when_label(talk: Talk) -> str:
-    """ "Tue 7 Mar 2017 · 11:50–12:40 · Fleming, 3rd flr." from the facts that are known."""
+    """The known facts of when and where, e.g. "Tue 7 Mar 2017 · 11:50–12:40 · Fleming, 3rd flr."."""
     if talk.start and talk.end:
         time = f"{talk.start}–{talk.end}"
     else:
         time = talk.start or (f"until {talk.end}" if talk.end else "")
-    return " · ".join(part for part in (talk.date, time, talk.room) if part)
+    return " · ".join(part for part in (date_label(talk.date), time, talk.room) if part)
 
 
 def render_talk(
@@ -282,6 +292,28 @@ def render_intro(notebook: Notebook) -> RenderableType:
             for day in notebook.days
         ]
         parts.append(Group(*outline))
+    return Padding(_spaced(parts), (0, 0, 1, 0))
+
+
+def render_day(notebook: Notebook, day: Day) -> RenderableType:
+    """A day: its title, where it sits, and its talks in order."""
+    where = next((i for i, candidate in enumerate(notebook.days) if candidate is day), None)
+    count = len(day.talks)
+    summary = f"{count} talk{'s' if count != 1 else ''}"
+    if where is not None:
+        summary = f"day {where + 1} of {len(notebook.days)} · {summary}"
+    parts: list[RenderableType] = [
+        Group(_text(day.title or "untitled day", TITLE_STYLE), _text(summary, POSITION_STYLE))
+    ]
+    if day.talks:
+        parts.append(
+            Group(
+                *(
+                    Hanging(Text(f"{number}. ", style=BULLET_STYLE), _text(talk.title), indent=2)
+                    for number, talk in enumerate(day.talks, 1)
+                )
+            )
+        )
     return Padding(_spaced(parts), (0, 0, 1, 0))
 
 

@@ -1,0 +1,75 @@
+"""The note pane: the selected talk (or day, or the notebook) rendered with Rich."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import RenderableType
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from ...model import Day, Notebook, Talk
+from ...render import SpanLike, current_match_line, render_day, render_intro, render_talk
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """What the pane shows: an item, its search matches and the one stepped to."""
+
+    item: Notebook | Day | Talk
+    spans: Sequence[SpanLike] = ()
+    current: int | None = None
+
+
+class NotePane(VerticalScroll):
+    """Scrolls the rendered notes; scrolls the current match into view when it changes."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Scroll down", show=False, id="notes.down"),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="notes.up"),
+        Binding("g", "scroll_home", "Top", show=False, id="notes.top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="notes.bottom"),
+    ]
+
+    view: reactive[NoteView | None] = reactive(None)
+
+    def __init__(self, notebook: Notebook, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.notebook = notebook
+        self._shown: object = None
+
+    def compose(self):
+        yield Static(id="note-body")
+
+    def render_view(self, view: NoteView) -> RenderableType:
+        """The Rich renderable for `view`."""
+        item = view.item
+        if isinstance(item, Talk):
+            return render_talk(self.notebook, item, spans=view.spans, current=view.current)
+        if isinstance(item, Day):
+            return render_day(self.notebook, item)
+        return render_intro(self.notebook)
+
+    def watch_view(self, view: NoteView | None) -> None:
+        if view is None:
+            return
+        self.query_one("#note-body", Static).update(self.render_view(view))
+        if view.current is not None:
+            self.call_after_refresh(self.scroll_to_current)
+        elif view.item is not self._shown:
+            self.scroll_home(animate=False)
+        self._shown = view.item
+
+    def scroll_to_current(self) -> None:
+        """Bring the current match into view, a third of the way down the pane."""
+        view = self.view
+        if view is None or view.current is None:
+            return
+        body = self.query_one("#note-body", Static)
+        width = body.content_size.width or self.size.width
+        line = current_match_line(self.render_view(view), width)
+        if line is not None:
+            self.scroll_to(y=max(0, line - self.size.height // 3), animate=False)

@@ -1,0 +1,130 @@
+"""The search results: one row per talk, "day › talk" and a snippet with the matches lit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ...render import MATCH_STYLE
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def snippet_window(
+    snippet: str, spans: Sequence[tuple[int, int]], width: int
+) -> tuple[str, list[tuple[int, int]]]:
+    """A one-line excerpt of `snippet` at most `width` long, around its first match.
+
+    Whitespace runs (line breaks included) become one space so each row stays one
+    line; the span offsets are carried over to the excerpt.
+    """
+    width = max(8, width)
+    flat: list[str] = []
+    mapping: list[int] = []  # original index → index in the flattened text
+    previous_space = False
+    for char in snippet:
+        mapping.append(len(flat))
+        if char.isspace():
+            if not previous_space:
+                flat.append(" ")
+            previous_space = True
+        else:
+            flat.append(char)
+            previous_space = False
+    mapping.append(len(flat))
+    text = "".join(flat)
+    moved = [(mapping[min(s, len(snippet))], mapping[min(e, len(snippet))]) for s, e in spans if e > s]
+    start = 0
+    if moved and len(text) > width:
+        start = max(0, min(moved[0][0] - width // 4, len(text) - width))
+    end = min(len(text), start + width)
+    excerpt = text[start:end]
+    if start > 0:
+        excerpt = "…" + excerpt[1:]
+    if end < len(text):
+        excerpt = excerpt[:-1] + "…"
+    shifted = [(max(0, s - start), min(len(excerpt), e - start)) for s, e in moved if e > start and s < end]
+    return excerpt, shifted
+
+
+def result_prompt(hit: object, width: int) -> Text:
+    """Two lines for one hit: "day › talk", then the snippet with matched words lit.
+
+    Each line is cut to `width` with an ellipsis, so every row is the same height.
+    """
+    width = max(4, width)
+    talk = hit.talk  # type: ignore[attr-defined]
+    day = hit.day  # type: ignore[attr-defined]
+    heading = Text()
+    if day.title:
+        heading.append(day.title, style="dim")
+        heading.append(" › ", style="dim")
+    heading.append(_one_line(talk.title), style="bold")
+    heading.truncate(width, overflow="ellipsis")
+    snippet = getattr(hit, "snippet", "") or ""
+    if not snippet or snippet == talk.title:
+        return heading
+    excerpt, spans = snippet_window(snippet, getattr(hit, "snippet_spans", ()), width - 2)
+    line = Text("  " + excerpt, style="dim")
+    for start, end in spans:
+        line.stylize(MATCH_STYLE, start + 2, end + 2)
+    line.truncate(width, overflow="ellipsis")
+    return Text("\n").join([heading, line])
+
+
+def _one_line(text: str) -> str:
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+class ResultsList(OptionList):
+    """Ranked search hits, best first; selecting one opens the talk."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hits: list[object] = []
+        self._query = ""
+
+    def show_hits(self, hits: Sequence[object], query: str) -> None:
+        """Replace the rows with `hits` (an empty list shows "no matches")."""
+        self.hits = list(hits)
+        self._query = query
+        self.clear_options()
+        if not hits:
+            message = Text("no talks match ", style="italic")
+            message.append(query, style="bold")
+            self.add_option(Option(message, disabled=True))
+            return
+        width = self.row_width()
+        self.add_options([Option(result_prompt(hit, width), id=str(n)) for n, hit in enumerate(hits)])
+        self.highlighted = 0
+
+    def row_width(self) -> int:
+        """How wide a row can be: the column this list sits in, less the scrollbar."""
+        parent = self.parent
+        width = parent.content_size.width if parent is not None else 0
+        return max(10, (width or self.app.size.width) - 2)
+
+    def on_resize(self) -> None:
+        """Re-cut the rows to the new width, keeping the cursor where it was."""
+        if self.hits:
+            highlighted = self.highlighted
+            self.show_hits(self.hits, self._query)
+            self.highlighted = highlighted
+
+    def highlighted_hit(self) -> object | None:
+        """The hit under the cursor, if any."""
+        index = self.highlighted
+        if index is None or not (0 <= index < len(self.hits)):
+            return None
+        return self.hits[index]
+
+    def step(self, delta: int) -> None:
+        """Move the cursor `delta` rows, staying within the list."""
+        if not self.hits:
+            return
+        index = self.highlighted if self.highlighted is not None else -1
+        self.highlighted = max(0, min(len(self.hits) - 1, index + delta))

@@ -296,24 +296,26 @@ class StateStore:
 
         Cheap when nothing changed (one `stat`), so it can run on a timer.
         """
-        stamp = self._file_stamp()
-        if not force and stamp == self._stamp:
-            return False
-        try:
-            raw = self.path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError):
-            data, stamp = _empty_data(), None
-        except OSError as error:
-            raise StateError(f"cannot read {self.path}: {error.strerror or error}") from None
-        else:
-            try:
-                data = _parse(raw)
-            except _Corrupt:
-                # Set it aside under the lock, so a writer's fresh file is never moved.
-                with self._locked():
-                    data = self._read_locked()
-                stamp = self._file_stamp()
         with self._mutex:
+            stamp = self._file_stamp()
+            if not force and stamp == self._stamp:
+                return False
+            try:
+                with open(self.path, "rb") as handle:
+                    st = os.fstat(handle.fileno())  # the stamp of exactly what is read
+                    stamp, raw = (st.st_ino, st.st_mtime_ns, st.st_size), handle.read()
+            except (FileNotFoundError, NotADirectoryError):
+                data, stamp = _empty_data(), None
+            except OSError as error:
+                raise StateError(f"cannot read {self.path}: {error.strerror or error}") from None
+            else:
+                try:
+                    data = _parse(raw)
+                except _Corrupt:
+                    # Set it aside under the lock, so a writer's fresh file is never moved.
+                    with self._locked():
+                        data = self._read_locked()
+                    stamp = self._file_stamp()
             changed = data != self._data
             self._data, self._stamp = data, stamp
         return changed or force

@@ -306,3 +306,15 @@ def test_unwritable_folder_is_a_state_error(
     _nb, store, _ = open_store(notes)
     with pytest.raises(StateError, match="cannot write state"):
         store.star("alpha-talk-about-things")
+
+
+def test_state_modules_import_no_ui() -> None:
+    """The browser and the CLI share the state layer; it pulls in no Textual or Rich."""
+    import subprocess
+    import sys
+
+    code = "import qcon_tui.state, qcon_tui.cli_state, sys; print(' '.join(sorted(sys.modules)))"
+    modules = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    names = modules.stdout.split()
+    assert "qcon_tui.state" in names
+    assert not [name for name in names if name.split(".")[0] in ("textual", "rich", "rapidfuzz", "yaml")]

@@ -74,6 +74,7 @@ def test_schedule_path_for_finds_the_same_stem(notes: Path) -> None:
     assert schedule_path_for(notes) == schedule
     assert schedule_path_for(notes.with_suffix(".md")) == schedule
     assert schedule_path_for(schedule) is None
+    assert schedule_path_for("/") is None
 
 
 def test_schedule_path_for_accepts_yml(notes: Path) -> None:

@@ -86,8 +86,8 @@ def schedule_path_for(notes_path: str | os.PathLike[str]) -> Path | None:
     At most two `stat` calls, so looking costs nothing when there is no schedule.
     """
     notes = Path(notes_path)
-    if notes.name.endswith(SCHEDULE_SUFFIXES):
-        return None  # a schedule has no schedule of its own
+    if not notes.name or notes.name.endswith(SCHEDULE_SUFFIXES):
+        return None  # no file name, or a schedule, which has no schedule of its own
     for suffix in SCHEDULE_SUFFIXES:
         candidate = notes.with_name(notes.stem + suffix)
         if candidate.is_file():

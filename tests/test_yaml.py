@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 import qcon_tui
 from qcon_tui.formats import NotesError, detect_format, parse
+from qcon_tui.formats.serialize import notebook_to_dict
 from qcon_tui.formats.yamlfmt import read_yaml, write_yaml
 from qcon_tui.model import (
     Code,
@@ -404,8 +406,22 @@ def notebooks(draw: st.DrawFn) -> Notebook:
     return Notebook(draw(_text), days=tuple(days), intro=tuple(draw(st.lists(_blocks, max_size=3))))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(notebooks())
 def test_generated_notebooks_round_trip(nb: Notebook) -> None:
     text = write_yaml(nb)
     assert without_lines(read_yaml(text)) == without_lines(nb), text
+
+
+def test_json_export_reads_as_yaml_with_escaped_characters() -> None:
+    nb = Notebook("Emoji 😀", days=(Day("day 1", (Talk("a", "Café 😀 \u2028 talk"),)),))
+    again = read_yaml(json.dumps(notebook_to_dict(nb)), "export.json")
+    assert again == nb
+    bundled = qcon_tui.load()
+    assert read_yaml(json.dumps(notebook_to_dict(bundled))) == bundled
+
+
+def test_lone_surrogate_escape_becomes_a_replacement_character() -> None:
+    nb = read_yaml('title: "half \\ud800 a character"\n')
+    assert nb.title == "half \ufffd a character"
+    nb.title.encode("utf-8")  # printable: no lone surrogate left

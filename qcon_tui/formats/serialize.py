@@ -8,6 +8,7 @@ hostile file gives one clear `NotesError` rather than a traceback deep in the mo
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -157,6 +158,15 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
+#: UTF-16 halves: JSON and YAML `\ud83d\ude00` escapes load as these, and they cannot be printed.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(text: str) -> str:
+    """Join escaped surrogate pairs into the characters they encode; a lone half becomes U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def _or_empty(value: Any) -> Any:
     """An absent or empty (YAML `key:`) list counts as no entries."""
     return [] if value is None else value
@@ -226,7 +236,7 @@ class DictReader:
 
     def _string(self, value: Any, where: Where, *, time: bool = False) -> str:
         if isinstance(value, str):
-            return value
+            return _whole_characters(value) if _SURROGATE_RE.search(value) else value
         if self.yaml_scalars:
             if isinstance(value, _dt.datetime | _dt.date):
                 return value.isoformat(sep=" ") if isinstance(value, _dt.datetime) else value.isoformat()

@@ -32,13 +32,16 @@ def _open(path: str | None) -> tuple[Notebook, StateStore]:
     from .state import StateError, StateStore
 
     notebook = load_notebook(path)
+    store: StateStore | None = None
     try:
         store = StateStore.for_notebook(notebook)
         messages = store.reconcile(notebook)
     except StateError as error:
         raise DataError(str(error)) from None
-    for warning in store.take_warnings():
-        warn(warning)
+    finally:
+        # A corrupt file moved aside is told even when something fails after it.
+        for warning in store.take_warnings() if store is not None else ():
+            warn(warning)
     for message in messages:
         _note(message)
     return notebook, store

@@ -196,6 +196,14 @@ class _Builder:
 
     @property
     def blocks(self) -> list[Block]:
+        """Where notes go now: the open talk, else the intro before the first day.
+
+        Notes under a day line before its first talk open a talk named after the day,
+        so they stay in that day instead of jumping back to the intro.
+        """
+        if self.talk is None and self.days:
+            title, line, _talks = self.days[-1]
+            self.start_talk(title, line)
         return self.talk["blocks"] if self.talk is not None else self.intro
 
     def start_day(self, title: str, line: int) -> None:

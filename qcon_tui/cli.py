@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 from . import __version__
 
 if TYPE_CHECKING:
+    from .library import Library
     from .model import Notebook
 
 PROG = "qcon-tui"
@@ -58,15 +59,45 @@ def load_notebook(path: str | None) -> Notebook:
     """Load `path` (the bundled notes when None) and report problems that do not stop it.
 
     A sidecar file that failed to read (an error diagnostic from another file) is
-    worth one warning line; the notes themselves still loaded.
+    worth one warning line; the notes themselves still loaded. A directory is refused
+    with one line naming the commands that read one.
     """
     from . import load
+    from .formats import NotesError
 
+    if path is not None and os.path.isdir(path):
+        reads = "list, search, export and topics read a directory"
+        raise NotesError(f"is a directory; this command reads one notes file ({reads})", path)
     notebook = load(path)
     for diagnostic in notebook.diagnostics:
         if diagnostic.severity == "error" and diagnostic.path and diagnostic.path != notebook.source:
             warn(f"{diagnostic.path}:{diagnostic.line}: {diagnostic.message}")
     return notebook
+
+
+def load_notes(path: str | None) -> Notebook | Library:
+    """A notebook for a notes file (as `load_notebook`), a `Library` for a directory.
+
+    Each file of the directory that fails to read is one warning line and is skipped;
+    a directory with no readable notes file at all is bad data (exit 1).
+    """
+    if path is None or not os.path.isdir(path):
+        return load_notebook(path)
+    from .library import NOTES_SUFFIXES, load_library
+
+    library = load_library(path)
+    for failure in library.failures:
+        warn(str(failure))
+    for notebook in library.notebooks:
+        for diagnostic in notebook.diagnostics:
+            if diagnostic.severity == "error" and diagnostic.path and diagnostic.path != notebook.source:
+                warn(f"{diagnostic.path}:{diagnostic.line}: {diagnostic.message}")
+    if not library.notebooks:
+        if library.failures:
+            count = len(library.failures)
+            raise DataError(f"{path}: none of its {count} notes file{'s' * (count != 1)} could be read")
+        raise DataError(f"{path}: no notes files in this directory (looked for {', '.join(NOTES_SUFFIXES)})")
+    return library
 
 
 def _console(file=None):
@@ -101,19 +132,42 @@ def _find_talk(notebook: Notebook, query: str):
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print the outline: days and their talks."""
-    notebook = load_notebook(args.path)
+    """Print the outline: days and their talks (for a directory, of each notes file)."""
+    from .model import Notebook
+
+    notes = load_notes(args.path)
     if args.json:
         from .formats.serialize import notebook_to_dict
 
-        data = notebook_to_dict(notebook, notes=False, lines=False)
+        if isinstance(notes, Notebook):
+            data = notebook_to_dict(notes, notes=False, lines=False)
+        else:
+            data = {
+                "title": notes.title,
+                "notebooks": [
+                    {**notebook_to_dict(nb, notes=False, lines=False), "path": nb.source}
+                    for nb in notes.notebooks
+                ],
+            }
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
-    out: list[str] = [notebook.title]
-    for index, day in enumerate(notebook.days, 1):
-        out.append(f"{day.title or f'day {index}'} ({len(day.talks)} talks)")
-        width = max((len(talk.id) for talk in day.talks), default=0)
-        out.extend(f"  {talk.id:<{width}}  {talk.title}" for talk in day.talks)
+
+    def outline(notebook: Notebook, heading: str) -> list[str]:
+        out: list[str] = [heading]
+        for index, day in enumerate(notebook.days, 1):
+            out.append(f"{day.title or f'day {index}'} ({len(day.talks)} talks)")
+            width = max((len(talk.id) for talk in day.talks), default=0)
+            out.extend(f"  {talk.id:<{width}}  {talk.title}" for talk in day.talks)
+        return out
+
+    if isinstance(notes, Notebook):
+        print("\n".join(outline(notes, notes.title)))
+        return 0
+    count = len(notes.notebooks)
+    out = [f"{notes.title} ({count} notes file{'s' * (count != 1)})"]
+    for nb in notes.notebooks:
+        out.append("")
+        out.extend(outline(nb, f"{nb.title}  ({os.path.basename(nb.source or '')})"))
     print("\n".join(out))
     return 0
 
@@ -129,16 +183,24 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    """Print ranked hits with snippets."""
+    """Print ranked hits with snippets; over a directory, hits from every notes file."""
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    notebook = load_notebook(args.path)
-    from .search import SearchIndex
+    from .model import Notebook
 
-    hits = SearchIndex(notebook).search(args.query, limit=args.limit)
+    notes = load_notes(args.path)
+    if isinstance(notes, Notebook):
+        from .search import SearchIndex
+
+        found = [(None, hit) for hit in SearchIndex(notes).search(args.query, limit=args.limit)]
+    else:
+        from .library import LibraryIndex
+
+        found = [(item.notebook, item.hit) for item in LibraryIndex(notes).search(args.query, args.limit)]
     if args.json:
-        data = [
-            {
+        data = []
+        for notebook, hit in found:
+            entry = {
                 "id": hit.talk.id,
                 "title": hit.talk.title,
                 "day": hit.day.title,
@@ -147,19 +209,23 @@ def cmd_search(args: argparse.Namespace) -> int:
                 "day_index": hit.day_index + 1,
                 "talk_index": hit.talk_index + 1,
             }
-            for hit in hits
-        ]
+            if notebook is not None:
+                entry["notebook"] = notebook.title
+                entry["path"] = notebook.source
+            data.append(entry)
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
-    if not hits:
+    if not found:
         print(f"no talks match {args.query!r}", file=sys.stderr)
         return 0
     from rich.text import Text
 
     console = _console()
-    for hit in hits:
+    for notebook, hit in found:
         line = Text()
         line.append(f"{hit.score:6.1f}  ", style="dim")
+        if notebook is not None:
+            line.append(f"{notebook.title} › ", style="dim")
         if hit.day.title:
             line.append(f"{hit.day.title} › ", style="dim")
         line.append(hit.talk.title, style="bold")
@@ -176,27 +242,66 @@ def cmd_search(args: argparse.Namespace) -> int:
 EXPORT_FORMATS = ("json", "yaml", "markdown", "text")
 
 
+#: Export formats that can hold a whole library; the others describe one notes file.
+LIBRARY_EXPORT_FORMATS = ("json", "yaml")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    """Print or write the whole model in one of the export formats."""
-    notebook = load_notebook(args.path)
-    if args.format == "json":
+    """Print or write the whole model in one of the export formats.
+
+    A directory exports as `{"title", "notebooks": [...]}` in json or yaml, each
+    notebook exactly as its own export. Markdown and text are one notes file each (a
+    concatenation would not read back as notes), so a directory refuses them.
+    """
+    if args.path is not None and os.path.isdir(args.path) and args.format not in LIBRARY_EXPORT_FORMATS:
+        raise UsageError(
+            f"--format {args.format} exports one notes file, and {args.path} is a directory; "
+            f"export each file, or use --format {' or '.join(LIBRARY_EXPORT_FORMATS)} for the whole directory"
+        )
+    from .model import Notebook
+
+    notes = load_notes(args.path)
+    if not isinstance(notes, Notebook):
+        text = _export_library(notes, args.format)
+    elif args.format == "json":
         from .formats.serialize import notebook_to_dict
 
-        text = json.dumps(notebook_to_dict(notebook), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(notebook_to_dict(notes), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "yaml":
         from .formats.yamlfmt import write_yaml
 
-        text = write_yaml(notebook)
+        text = write_yaml(notes)
     elif args.format == "markdown":
         from .formats.markdown_writer import write_markdown
 
-        text = write_markdown(notebook)
+        text = write_markdown(notes)
     else:
         from .formats.text import write_text_notes
 
-        text = write_text_notes(notebook)
+        text = write_text_notes(notes)
     _write_output(text, args.output)
     return 0
+
+
+def _export_library(library: Library, fmt: str) -> str:
+    """A library as `{"title", "notebooks": [...]}` in json or yaml."""
+    if fmt == "json":
+        from .formats.serialize import notebook_to_dict
+
+        data = {"title": library.title, "notebooks": [notebook_to_dict(nb) for nb in library.notebooks]}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    import yaml
+
+    from .formats.yamlfmt import write_yaml
+
+    # Each notebook as its own YAML export, indented under a list item, so a notebook
+    # reads the same alone and in the library (block scalars indent relatively).
+    out = [yaml.safe_dump({"title": library.title}, allow_unicode=True, width=1_000_000), "notebooks:\n"]
+    for notebook in library.notebooks:
+        lines = write_yaml(notebook).splitlines()
+        out.append("- " + lines[0] + "\n")
+        out.extend(("  " + line if line else line) + "\n" for line in lines[1:])
+    return "".join(out)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

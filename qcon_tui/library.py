@@ -1,0 +1,210 @@
+"""A library: every notes file of one directory, opened together and searched as one.
+
+`load_library(dir)` reads each notes file beside each other (not in subdirectories);
+a file that cannot be read is kept as a failure with its message and never stops the
+rest. `iter_library(dir)` does the same one file at a time, so a browser can show the
+first notebook before the last has loaded. `LibraryIndex(library)` searches every
+notebook and merges the hits by score. No UI imports.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .formats import SUFFIXES, NotesError, load
+from .model import Day, Notebook, Talk
+
+if TYPE_CHECKING:
+    from .search import Hit, SearchIndex
+
+#: Suffixes of the notes files a library opens: every suffix `formats.load()` reads.
+NOTES_SUFFIXES: tuple[str, ...] = tuple(SUFFIXES)
+
+#: Sidecar files that belong to a notes file of the same stem, never notes themselves.
+SIDECAR_SUFFIXES: tuple[str, ...] = (".schedule.yaml", ".schedule.yml")
+
+#: `progress(done, total, path)`: called after each file is read (or fails).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """A notes file of the library that could not be read, and why (one line)."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """One file of `iter_library`: its notebook, or its failure; `index` counts from 0 of `total`."""
+
+    path: str
+    index: int
+    total: int
+    notebook: Notebook | None = None
+    failure: LoadFailure | None = None
+
+
+@dataclass(frozen=True)
+class Library:
+    """The notebooks of one directory in file-name order, and the files that failed."""
+
+    title: str
+    notebooks: tuple[Notebook, ...] = ()
+    failures: tuple[LoadFailure, ...] = ()
+    #: The directory the library was read from (None for a library built in memory).
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "notebooks", tuple(self.notebooks))
+        object.__setattr__(self, "failures", tuple(self.failures))
+
+    @classmethod
+    def of(cls, notebook: Notebook) -> Library:
+        """A library of one notebook, so code can treat a file and a directory alike."""
+        return cls(notebook.title, (notebook,), source=notebook.source)
+
+    def talks(self) -> Iterator[tuple[Notebook, Day, Talk]]:
+        """Every talk of every notebook, in reading order, with where it sits."""
+        for notebook in self.notebooks:
+            for day in notebook.days:
+                for talk in day.talks:
+                    yield notebook, day, talk
+
+
+def is_notes_file(path: Path) -> bool:
+    """True for a visible regular file with a notes suffix that is not a schedule sidecar."""
+    name = path.name.lower()
+    if name.startswith(".") or name.endswith(SIDECAR_SUFFIXES):
+        return False
+    return name.endswith(NOTES_SUFFIXES) and path.is_file()
+
+
+def library_files(directory: str | os.PathLike[str]) -> list[Path]:
+    """The notes files directly in `directory`, sorted by name (case-insensitively).
+
+    Subdirectories are not entered: a directory is one shelf of notes, and a deep walk
+    of a home directory would be slow and surprising. Raises `NotesError` when the
+    directory itself cannot be listed.
+    """
+    name = str(directory)
+    root = Path(directory)
+    try:
+        children = list(root.iterdir())
+    except FileNotFoundError:
+        raise NotesError("no such directory", name) from None
+    except NotADirectoryError:
+        raise NotesError("is not a directory", name) from None
+    except PermissionError:
+        raise NotesError("permission denied", name) from None
+    except OSError as error:
+        raise NotesError(f"cannot list directory: {error.strerror or error}", name) from None
+    files = [child for child in children if is_notes_file(child)]
+    return sorted(files, key=lambda path: (path.name.casefold(), path.name))
+
+
+def library_title(directory: str | os.PathLike[str]) -> str:
+    """The title of the library in `directory`: the directory's own name."""
+    path = Path(directory)
+    return path.name or path.resolve().name or str(path)
+
+
+def iter_library(directory: str | os.PathLike[str]) -> Iterator[LibraryEntry]:
+    """Read the notes files of `directory` one by one, in name order.
+
+    Each file gives one `LibraryEntry` holding its notebook or, when it cannot be
+    read, its failure; a failure never stops the files after it.
+    """
+    files = library_files(directory)
+    total = len(files)
+    for index, path in enumerate(files):
+        try:
+            notebook = load(path)
+        except NotesError as error:
+            failure = LoadFailure(str(path), error.message, error.line)
+            yield LibraryEntry(str(path), index, total, failure=failure)
+        else:
+            yield LibraryEntry(str(path), index, total, notebook=notebook)
+
+
+def load_library(directory: str | os.PathLike[str], progress: Progress | None = None) -> Library:
+    """Read every notes file of `directory` into a `Library` titled after the directory.
+
+    `progress(done, total, path)` is called after each file, read or failed.
+    """
+    notebooks: list[Notebook] = []
+    failures: list[LoadFailure] = []
+    for entry in iter_library(directory):
+        if entry.notebook is not None:
+            notebooks.append(entry.notebook)
+        elif entry.failure is not None:
+            failures.append(entry.failure)
+        if progress is not None:
+            progress(entry.index + 1, entry.total, entry.path)
+    return Library(library_title(directory), tuple(notebooks), tuple(failures), str(directory))
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class LibraryHit:
+    """A search hit and the notebook (by position in the library) it came from."""
+
+    notebook_index: int
+    notebook: Notebook
+    hit: Hit
+
+    @property
+    def talk(self) -> Talk:
+        """The talk that matched."""
+        return self.hit.talk
+
+    @property
+    def day(self) -> Day:
+        """The day of the talk that matched."""
+        return self.hit.day
+
+    @property
+    def score(self) -> float:
+        """The hit's score within its notebook (higher is better)."""
+        return self.hit.score
+
+
+class LibraryIndex:
+    """Search across every notebook of a library: one `SearchIndex` each, hits merged by score.
+
+    Scores come from each notebook's own index; equal scores keep library order and
+    then each notebook's own ranking, so results are deterministic.
+    """
+
+    def __init__(self, library: Library) -> None:
+        from .search import SearchIndex
+
+        self.library = library
+        self.indexes: tuple[SearchIndex, ...] = tuple(SearchIndex(nb) for nb in library.notebooks)
+
+    def search(self, query: str, limit: int = 20) -> list[LibraryHit]:
+        """Hits from every notebook for `query`, best first, at most `limit` of them."""
+        if limit <= 0:
+            return []
+        ranked: list[tuple[float, int, int, LibraryHit]] = []
+        order = count()
+        for index, (notebook, search_index) in enumerate(
+            zip(self.library.notebooks, self.indexes, strict=True)
+        ):
+            for hit in search_index.search(query, limit=limit):
+                ranked.append((-float(hit.score), index, next(order), LibraryHit(index, notebook, hit)))
+        return [item[-1] for item in heapq.nsmallest(limit, ranked, key=lambda item: item[:3])]

@@ -15,7 +15,8 @@ from typing import ClassVar
 
 # C0 controls except tab and newline, DEL, and the C1 range. Also the bidi
 # overrides and isolates, which can make text display in an order other than stored.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates (only reachable through escaped JSON/YAML) cannot be printed at all.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _control_picture(match: re.Match[str]) -> str:

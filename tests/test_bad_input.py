@@ -148,3 +148,11 @@ def test_model_strings_are_clean() -> None:
     assert clean("a\x1b[2Jb\tc\nd\x00") == "a␛[2Jb\tc\nd␀"
     assert "\x1b" not in Talk(id="x", title="t\x1b]2;x\x07").title
     assert Paragraph("\x9b").text == "\ufffd"
+
+
+def test_lone_surrogates_and_bidi_overrides_are_neutralised() -> None:
+    from qcon_tui.model import clean
+
+    cleaned = clean("a\ud83db \u202eevil")
+    assert cleaned == "a\ufffdb \ufffdevil"
+    cleaned.encode("utf-8")  # printable: no lone surrogate left

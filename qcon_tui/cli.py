@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 PROG = "qcon-tui"
 
 #: Modules that add subcommands: each has `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ("qcon_tui.cli_state",)
+COMMAND_MODULES: tuple[str, ...] = ("qcon_tui.cli_state", "qcon_tui.cli_serve")
 
 
 class UsageError(Exception):
@@ -339,7 +339,16 @@ def cmd_tui(args: argparse.Namespace) -> int:
         read_text(path)
     from .tui.app import run_app
 
-    return run_app(path, talk=args.talk, search=args.search, theme=args.theme, mouse=not args.no_mouse)
+    options: dict[str, object] = {}
+    if args.read_only:
+        import inspect
+
+        # Passed on once the browser takes it; until then it has nothing to hide.
+        if "read_only" in inspect.signature(run_app).parameters:
+            options["read_only"] = True
+    return run_app(
+        path, talk=args.talk, search=args.search, theme=args.theme, mouse=not args.no_mouse, **options
+    )
 
 
 # --------------------------------------------------------------------------- parser
@@ -406,7 +415,7 @@ def build_tui_parser() -> argparse.ArgumentParser:
     """The parser for the default command: the browser."""
     parser = _Parser(
         prog=PROG,
-        usage="%(prog)s [PATH] [--talk ID] [--search QUERY] [--theme NAME] [--no-mouse]\n"
+        usage="%(prog)s [PATH] [--talk ID] [--search QUERY] [--theme NAME] [--no-mouse] [--read-only]\n"
         "       %(prog)s COMMAND ... (list, show, search, export, validate, ...; see --help)",
         description="Browse conference notes in the terminal.",
     )
@@ -416,6 +425,11 @@ def build_tui_parser() -> argparse.ArgumentParser:
     parser.add_argument("--search", metavar="QUERY", help="start with this search")
     parser.add_argument("--theme", metavar="NAME", help="colour theme (default: picked for the terminal)")
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="hide editing, annotating and anything that starts an editor or a shell (as `serve` runs it)",
+    )
     return parser
 
 

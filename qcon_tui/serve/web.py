@@ -1,0 +1,153 @@
+"""`qcon-tui serve --web`: the read-only browser in a web page, with textual-serve.
+
+textual-serve's own page loads its font stylesheet from a font CDN. This server's
+page is self-contained instead: the template (in `templates/`) loads Roboto Mono from
+`static/` here, textual-serve's script and stylesheet from its installed package, and
+a Content-Security-Policy tells the web browser to load nothing from anywhere else.
+So it works with no network at all, and a visitor's browser talks to no third party.
+
+Each page load starts one read-only browser process (`qcon-tui PATH --read-only`).
+When listening on a loopback address, requests must name a loopback host (this stops
+DNS rebinding), and the terminal's websocket must come from this server's own page
+(a foreign page cannot drive it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp_jinja2
+from aiohttp import web
+from textual_serve.server import Server, to_int
+
+from . import app_command, clean_for_log, is_loopback, log_line
+
+DEFAULT_PORT = 8000
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+TEMPLATES = HERE / "templates"
+
+#: Where this package's static files (fonts) are served; textual-serve's stay at /static.
+QCON_STATIC_ROUTE = "/qcon-static"
+
+#: Host names accepted in the Host header when the server listens on a loopback address.
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+#: Everything the page needs comes from here. Inline script and style are the
+#: template's own (textual-serve's page uses both), and xterm.js sets inline styles.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class WebServeError(Exception):
+    """The web server cannot start (the port is taken, say)."""
+
+
+def _host_name(host_header: str) -> str:
+    """`example.org:8000` → `example.org`; `[::1]:8000` → `::1`."""
+    return (urlsplit(f"//{host_header}").hostname or "").lower()
+
+
+class OfflineServer(Server):
+    """textual-serve's server with a self-contained page and a few guards added."""
+
+    def __init__(self, command: str, host: str, port: int, title: str = "qcon-tui") -> None:
+        super().__init__(command, host=host, port=port, title=title, templates_path=TEMPLATES)
+        self.private = is_loopback(host)
+        self.allowed_hosts = {*_LOOPBACK_NAMES, host.strip("[]").lower()}
+
+    def initialize_logging(self) -> None:
+        """Log through our one-line format, not textual-serve's console banner."""
+
+    async def on_startup(self, app: web.Application) -> None:
+        """textual-serve prints a logo here; the runner prints one line instead."""
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.router.add_static(QCON_STATIC_ROUTE, STATIC, show_index=False, name="qcon-static")
+        app.middlewares.append(self._guard)
+        return app
+
+    @web.middleware
+    async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Refuse foreign Host names (on loopback) and foreign websocket origins; add the CSP."""
+        host = _host_name(request.host)
+        if self.private and host not in self.allowed_hosts:
+            log_line("web", f"{request.remote}: refused Host {clean_for_log(request.host)}")
+            raise web.HTTPMisdirectedRequest(text="qcon-tui: unknown host name\n")
+        if request.path == "/ws":
+            origin = request.headers.get("Origin")
+            if origin is not None and urlsplit(origin).netloc.lower() != request.host.lower():
+                log_line("web", f"{request.remote}: refused websocket from {clean_for_log(origin)}")
+                raise web.HTTPForbidden(text="qcon-tui: this terminal only talks to its own page\n")
+            log_line("web", f"{request.remote}: session started")
+        response = await handler(request)
+        if response.prepared:  # the websocket, finished by now
+            return response
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    @aiohttp_jinja2.template("app_index.html")
+    async def handle_index(self, request: web.Request) -> dict[str, Any]:
+        """The page, with every URL on this server as the visitor reached it.
+
+        textual-serve builds absolute URLs from the listening address, which is wrong
+        for `--host 0.0.0.0` or behind a forwarded port; the request's Host is right.
+        """
+        scheme = "wss" if request.secure else "ws"
+        return {
+            "font_size": to_int(request.query.get("fontsize", "16"), 16),
+            "app_websocket_url": f"{scheme}://{request.host}/ws",
+            "config": {"static": {"url": "/static/"}},
+            "qcon_static_url": f"{QCON_STATIC_ROUTE}/",
+            "application": {"name": self.title},
+        }
+
+
+async def _serve(server: OfflineServer) -> None:
+    """Run until SIGINT or SIGTERM, then close every websocket (ending their browsers)."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    runner = web.AppRunner(await server._make_app(), handle_signals=False, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, server.host, server.port)
+        try:
+            await site.start()
+        except OSError as error:
+            raise WebServeError(
+                f"cannot listen on {server.host}:{server.port}: {error.strerror or error}"
+            ) from None
+        addresses = []
+        for address in runner.addresses:
+            host, port = address[:2]
+            addresses.append(f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/")
+        log_line("web", f"listening on {', '.join(sorted(addresses))}; Ctrl-C stops")
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        await runner.cleanup()
+    log_line("web", "stopped")
+
+
+def run_web(path: str | None, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> int:
+    """Serve the read-only browser for the notes at `path` until Ctrl-C; returns the exit code."""
+    server = OfflineServer(shlex.join(app_command(path)), host=host, port=port)
+    asyncio.run(_serve(server))
+    return 0

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 PROG = "qcon-tui"
 
 #: Modules that add subcommands: each has `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ("qcon_tui.cli_state", "qcon_tui.cli_serve")
+COMMAND_MODULES: tuple[str, ...] = ("qcon_tui.cli_state", "qcon_tui.cli_topics", "qcon_tui.cli_serve")
 
 
 class UsageError(Exception):

@@ -1,0 +1,90 @@
+"""The `topics` command: terms that recur across talks, each with its talks.
+
+Registered by `qcon_tui.cli` through `COMMAND_MODULES`. Imports happen inside the
+handler, so the browser's start-up does not pay for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .topics import TalkRef, Topic
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _talk_json(ref: TalkRef, library: bool) -> dict[str, Any]:
+    """One talk of a topic: id, title, day; from a directory also its notebook and file."""
+    out: dict[str, Any] = {"id": ref.talk.id, "title": ref.talk.title, "day": ref.day.title}
+    if library:
+        out["notebook"] = ref.notebook.title
+        out["path"] = ref.notebook.source
+    return out
+
+
+def topics_json(found: list[Topic], library: bool = False) -> list[dict[str, Any]]:
+    """Topics as `[{"term", "score", "forms", "talks": [{"id", "title", "day"}]}]`, best first."""
+    return [
+        {
+            "term": topic.term,
+            "score": round(topic.score, 3),
+            "forms": list(topic.forms),
+            "talks": [_talk_json(ref, library) for ref in topic.talks],
+        }
+        for topic in found
+    ]
+
+
+def topics_text(found: list[Topic], library: bool = False) -> str:
+    """Each topic on a line with its number of talks, then its talks indented (id, title)."""
+    out: list[str] = []
+    for topic in found:
+        count = len(topic.talks)
+        out.append(f"{topic.term}  ({count} talk{'s' * (count != 1)})")
+        width = max(len(ref.talk.id) for ref in topic.talks)
+        for ref in topic.talks:
+            where = f"  ({ref.notebook.title})" if library else ""
+            out.append(f"  {ref.talk.id:<{width}}  {ref.talk.title}{where}")
+    return "\n".join(out)
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    """Print the terms that recur across talks, best first, each with its talks."""
+    from .cli import UsageError, load_notes
+    from .model import Notebook
+    from .topics import topics
+
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    notes = load_notes(args.path)
+    library = not isinstance(notes, Notebook)
+    found = topics(notes, limit=args.limit)
+    if args.json:
+        print(json.dumps(topics_json(found, library), indent=2, ensure_ascii=False))
+        return 0
+    if not found:
+        print("no term recurs in two or more talks", file=sys.stderr)
+        return 0
+    print(topics_text(found, library))
+    return 0
+
+
+def register(sub: Any) -> dict[str, Handler]:
+    """Add the `topics` subcommand to `sub` (argparse subparsers); return its handler."""
+    p = sub.add_parser(
+        "topics",
+        help="terms that recur across talks, each with its talks",
+        description="Terms that recur across talks (in two or more), best first, each with the "
+        "talks that mention it. PATH may be a directory of notes files.",
+    )
+    p.add_argument(
+        "path", nargs="?", metavar="PATH", help="notes file or directory (default: the bundled notes)"
+    )
+    p.add_argument("--limit", type=int, default=30, metavar="N", help="at most N topics (default 30)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return {"topics": cmd_topics}

@@ -74,10 +74,11 @@ _SHORTREF_RE = re.compile(r"(!?)\[([^\]]+)\](?![(\[:])")
 _AUTOLINK_RE = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+|[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+)>")
 _BREAK_TAG_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*)?/?>")
-_STRONG_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR_RE = re.compile(r"\*(?=[^\s*])(.+?)(?<=[^\s*])\*")
-_EM_UNDER_RE = re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)")
-_STRIKE_RE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+# Emphasis spans are bounded in length so a line full of stray markers stays linear.
+_STRONG_RE = re.compile(r"(\*\*|__)(?=\S)(.{1,300}?)(?<=\S)\1")
+_EM_STAR_RE = re.compile(r"\*(?=[^\s*])(.{1,300}?)(?<=[^\s*])\*")
+_EM_UNDER_RE = re.compile(r"(?<!\w)_(?=[^\s_])(.{1,300}?)(?<=[^\s_])_(?!\w)")
+_STRIKE_RE = re.compile(r"~~(?=\S)(.{1,300}?)(?<=\S)~~")
 _SLOT_RE = re.compile("\ue000(\\d+)\ue001")
 
 # --------------------------------------------------------------------------- metadata

@@ -499,3 +499,11 @@ def test_any_input_reads_without_crashing(lines: list[str]) -> None:
     for talk in notebook.talks:
         assert talk.id
     assert len({t.id for t in notebook.talks}) == len(notebook.talks)
+
+
+def test_private_use_characters_in_text_are_kept_literally() -> None:
+    """The reader's internal slot markers, if present in the input, stay plain text."""
+    text = "# T\n\n## day 1\n\n### Talk\n\nx \ue0007\ue001 y `code` and \ue0000\ue001\n"
+    notebook = read_markdown(text)
+    (paragraph,) = notebook.talks[0].blocks
+    assert paragraph.text == "x \ue0007\ue001 y code and \ue0000\ue001"

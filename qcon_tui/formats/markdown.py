@@ -80,6 +80,7 @@ _EM_STAR_RE = re.compile(r"\*(?=[^\s*])(.{1,300}?)(?<=[^\s*])\*")
 _EM_UNDER_RE = re.compile(r"(?<!\w)_(?=[^\s_])(.{1,300}?)(?<=[^\s_])_(?!\w)")
 _STRIKE_RE = re.compile(r"~~(?=\S)(.{1,300}?)(?<=\S)~~")
 _SLOT_RE = re.compile("\ue000(\\d+)\ue001")
+_MARKER_RE = re.compile("[\ue000\ue001]")
 
 # --------------------------------------------------------------------------- metadata
 
@@ -262,6 +263,10 @@ class _Inline:
                 body = body[1:-1]
             return keep(body)
 
+        # The slot markers are private-use characters; any already in the text are
+        # kept as literals first, so they can never be mistaken for a slot.
+        text = _MARKER_RE.sub(lambda m: keep(m[0]), text)
+        literal = len(saved)
         text = _CODE_SPAN_RE.sub(code_span, text)
         text = _ESCAPE_RE.sub(lambda m: keep(m[1]), text)
         text = _AUTOLINK_RE.sub(lambda m: keep(m[1]), text)
@@ -276,9 +281,19 @@ class _Inline:
         text = _EM_STAR_RE.sub(lambda m: m[1], text)
         text = _EM_UNDER_RE.sub(lambda m: m[1], text)
         text = html.unescape(text)
-        while _SLOT_RE.search(text):
-            text = _SLOT_RE.sub(lambda m: saved[int(m[1])], text)
-        return text
+
+        def restore(value: str, depth: int = 0) -> str:
+            def slot(m: re.Match[str]) -> str:
+                index = int(m[1])
+                if index >= len(saved):
+                    return m[0]
+                if index < literal or depth > 8:
+                    return saved[index]
+                return restore(saved[index], depth + 1)
+
+            return _SLOT_RE.sub(slot, value)
+
+        return restore(text)
 
     @staticmethod
     def _link(label: str, url: str) -> str:

@@ -17,16 +17,17 @@ import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from math import log
-from operator import itemgetter
+from operator import add, itemgetter
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .model import Day, Notebook, Talk, block_texts
+from .model import Day, Notebook, Paragraph, Talk, block_texts
 
 QUERY_HELP = """\
 words          every word must match (title, notes, speaker, track); best first
@@ -43,6 +44,8 @@ track:WORD     a word of the talk's track"""
 #: A word: letters and digits, with inner apostrophes ("it's" is one word, "its").
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _APOSTROPHES = str.maketrans("", "", "'’")
+#: `WORD_RE` for text without apostrophes and underscores (faster).
+_PLAIN_WORD_RE = re.compile(r"\w+")
 
 #: Field bits in a posting's code byte; the low five bits count the word in the notes.
 TITLE, SPEAKER, TRACK = 0x80, 0x40, 0x20
@@ -52,10 +55,14 @@ ALL_FIELDS = 0xFF
 #: Longest query (characters) and most words considered; the rest is ignored.
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 16
-#: How many vocabulary words one prefix or typo may expand to (the most common win).
+#: How many vocabulary words one prefix or typo may expand to (the most common win),
+#: by the length of the typed prefix: a single letter starts too many words to use all.
 MAX_EXPANSIONS = 24
+PREFIX_EXPANSIONS = {1: 4, 2: 8}
+#: Posting lists above this length have their distinct codes kept (for `_top_one`).
+LONG_POSTINGS = 512
 #: Phrase hits are checked against the text in rank order, at most this many.
-MAX_PHRASE_CHECKS = 5000
+MAX_PHRASE_CHECKS = 1000
 
 
 def normalise(word: str) -> str:
@@ -69,13 +76,15 @@ def normalise(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """The normalised words of `text`, in order (fast path for plain ASCII)."""
-    words = WORD_RE.findall(text.lower())
-    if not words:
-        return words
+    """The normalised words of `text`, in order (the same words `tokens` finds)."""
     if "'" in text or "’" in text:
-        words = [w.translate(_APOSTROPHES) for w in words]
-    if not text.isascii():
+        # Apostrophes only ever join word characters, so dropping them first is the same
+        # as dropping them from each word, and much faster.
+        text = text.translate(_APOSTROPHES)
+    if "_" in text:
+        text = text.replace("_", " ")
+    words = _PLAIN_WORD_RE.findall(text.lower())
+    if words and not text.isascii():
         words = [normalise(w) for w in words]
     return words
 
@@ -84,6 +93,25 @@ def tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """(normalised word, start, end) for each word of `text`, offsets into `text`."""
     for match in WORD_RE.finditer(text):
         yield normalise(match.group()), match.start(), match.end()
+
+
+def _texts(talk: Talk) -> Iterator[str]:
+    """`talk.texts()`, with a fast path for paragraphs (most blocks)."""
+    for block in talk.blocks:
+        if type(block) is Paragraph:
+            yield block.text
+        else:
+            yield from block_texts(block)
+
+
+def _combine(how: Callable[[int, int], int], keys: Iterable[int], one: dict, other: dict) -> dict[int, int]:
+    """{key: how(one[key], other[key])} for `keys`, without a Python-level loop."""
+    keys = list(keys)
+    return dict(zip(keys, map(how, map(one.__getitem__, keys), map(other.__getitem__, keys)), strict=True))
+
+
+def _new_posting() -> array:
+    return array("I")
 
 
 # --------------------------------------------------------------------------- query
@@ -273,8 +301,9 @@ class SearchIndex:
         #: Per day, the first and one-past-last talk number.
         self._day_ranges: list[tuple[int, int]] = []
         self._day_words: list[set[str]] = []
-        postings: dict[str, array] = {}
-        get = postings.get
+        postings: defaultdict[str, array] = defaultdict(_new_posting)
+        find = postings.__getitem__
+        append = array.append
         doc = 0
         for d, day in enumerate(notebook.days):
             first = doc
@@ -282,21 +311,17 @@ class SearchIndex:
             for t, talk in enumerate(day.talks):
                 self._talks.append(talk)
                 self._where.append((d, t))
-                codes: dict[str, int] = {}
-                notes = "\n".join(talk.texts())
-                if notes:
-                    for word, count in Counter(terms(notes)).items():
-                        codes[word] = count if count < NOTES_TF else NOTES_TF
+                counts = Counter(terms("\n".join(_texts(talk))))
+                # Notes counts, capped to the five low bits; then the field bits on top.
+                codes: dict[str, int] = counts
+                if counts and max(counts.values()) > NOTES_TF:
+                    codes = dict(zip(counts, map(min, counts.values(), repeat(NOTES_TF)), strict=True))
                 for bit, text in ((TITLE, talk.title), (SPEAKER, talk.speaker_label), (TRACK, talk.track)):
                     if text:
                         for word in set(terms(text)):
                             codes[word] = codes.get(word, 0) | bit
-                base = doc << 8
-                for word, code in codes.items():
-                    posting = get(word)
-                    if posting is None:
-                        posting = postings[word] = array("I")
-                    posting.append(base | code)
+                # One posting per word of the talk, appended without a Python-level loop.
+                deque(map(append, map(find, codes), map((doc << 8).__or__, codes.values())), maxlen=0)
                 doc += 1
             self._day_ranges.append((first, doc))
         self._finish(postings)
@@ -304,7 +329,7 @@ class SearchIndex:
         self._expansions: dict[tuple[str, bool], list[tuple[int, float]]] = {}
         self._tables: dict[tuple[int, int], bytes] = {}
 
-    def _finish(self, postings: dict[str, array]) -> None:
+    def _finish(self, postings: defaultdict[str, array]) -> None:
         """Pack the per-word posting arrays into flat buffers, word by word in sorted order.
 
         `_docs[i]` is `talk number << 8` (the key used everywhere inside), `_codes[i]`
@@ -326,6 +351,13 @@ class SearchIndex:
         self._docs = memoryview(raw).cast("I")
         self._offsets = offsets
         self._count = len(self._talks)
+        #: Word index → the distinct code bytes in its postings, for long posting lists.
+        self._present: dict[int, bytes] = {}
+        codes = self._codes
+        for i in range(len(self._vocab)):
+            a, b = offsets[i], offsets[i + 1]
+            if b - a > LONG_POSTINGS:
+                self._present[i] = bytes(sorted(set(codes[a:b])))
 
     # ----------------------------------------------------------------- facts
 
@@ -372,7 +404,7 @@ class SearchIndex:
             hi = bisect_left(self._vocab, word + "\U0010ffff", lo)
             found = [
                 (i, _quality(word, self._vocab[i], "prefix"))
-                for i in self._most_common(lo, hi, MAX_EXPANSIONS)
+                for i in self._most_common(lo, hi, PREFIX_EXPANSIONS.get(len(word), MAX_EXPANSIONS))
             ]
             self._remember(self._expansions, key, found)
         return found
@@ -478,41 +510,57 @@ class SearchIndex:
         for i, quality in sorted(match.candidates, key=lambda c: c[1] * self._idf(c[0])):
             table = self._table(quality * self._idf(i), mask)
             for a, b in self._slices(i, ranges):
-                pairs = zip(docs[a:b], codes[a:b].translate(table), strict=True)
-                part = dict(pairs) if mask == ALL_FIELDS else {k: v for k, v in pairs if v}
+                scores = codes[a:b].translate(table)
+                pairs = zip(docs[a:b], scores, strict=True)
+                part = dict(pairs) if mask == ALL_FIELDS else dict(compress(pairs, scores))
                 if not result:
                     result = part
                     continue
-                if len(part) < len(result):
-                    common = part.keys() & result.keys()
-                else:
-                    common = result.keys() & part.keys()
-                fix = {k: max(result[k], part[k]) for k in common}
+                common = part.keys() & result.keys()
+                fix = _combine(max, common, result, part)
                 result.update(part)
                 result.update(fix)
         self._remember(self._cache, key, result, size=8)
         return result
 
     def _scores_within(self, match: _Match, within: dict[int, int]) -> dict[int, int]:
-        """Like `_scores`, but only for the talks in `within`, by binary search."""
+        """Like `_scores`, but only for the talks in `within` (the other terms' talks).
+
+        Few talks: binary search in each posting list. Many: one pass over the posting
+        lists keeping only talks in `within`, still without a Python-level loop.
+        """
         docs, codes, offsets = self._docs, self._codes, self._offsets
         mask = match.term.mask
         result: dict[int, int] = {}
-        keys = sorted(within)
+        if len(within) * len(match.candidates) * 16 < match.size:
+            keys = sorted(within)
+            for i, quality in match.candidates:
+                table = self._table(quality * self._idf(i), mask)
+                a, b = offsets[i], offsets[i + 1]
+                for k in keys:
+                    p = bisect_left(docs, k, a, b)
+                    if p >= b:
+                        break
+                    a = p
+                    if docs[p] == k:
+                        score = table[codes[p]]
+                        if score > result.get(k, 0):
+                            result[k] = score
+            return result
         for i, quality in match.candidates:
             table = self._table(quality * self._idf(i), mask)
             a, b = offsets[i], offsets[i + 1]
-            for k in keys:
-                p = bisect_left(docs, k, a, b)
-                if p < b and docs[p] == k:
-                    a = p + 1
-                    score = table[codes[p]]
-                    if score > result.get(k, 0):
-                        result[k] = score
-                elif p >= b:
-                    break
-                else:
-                    a = p
+            keys = docs[a:b]
+            pairs = zip(keys, codes[a:b].translate(table), strict=True)
+            part = dict(compress(pairs, map(within.__contains__, keys)))
+            if mask != ALL_FIELDS:
+                part = {k: v for k, v in part.items() if v}
+            if not result:
+                result = part
+                continue
+            fix = _combine(max, part.keys() & result.keys(), result, part)
+            result.update(part)
+            result.update(fix)
         return result
 
     @staticmethod
@@ -550,19 +598,59 @@ class SearchIndex:
         matches = sorted((self._resolve(term) for term in parsed.terms), key=lambda m: m.size)
         if not matches[0].candidates:
             return []
+        if len(matches) == 1 and not parsed.phrases:
+            ranked = self._top_one(matches[0], ranges, limit)
+            return [self._hit(key, score / 255.0, parsed, matches) for key, score in ranked]
         scores = self._scores(matches[0], ranges)
         for match in matches[1:]:
             if not scores or not match.candidates:
                 return []
-            if len(scores) * len(match.candidates) * 16 < match.size:
-                other = self._scores_within(match, scores)
-            else:
-                other = self._scores(match, ranges)
-            small, large = (scores, other) if len(scores) <= len(other) else (other, scores)
-            scores = {k: v + large[k] for k, v in small.items() if k in large}
+            other = self._scores_within(match, scores)
+            scores = _combine(add, other.keys(), scores, other)
         ranked = self._rank(scores, limit, parsed)
         total = 255.0 * len(matches)
         return [self._hit(key, score / total, parsed, matches) for key, score in ranked]
+
+    def _top_one(
+        self, match: _Match, ranges: list[tuple[int, int]] | None, limit: int
+    ) -> list[tuple[int, int]]:
+        """The best `limit` talks for a single term, without scoring every talk.
+
+        Scores are bytes, so the talks are found level by level from the top with
+        `bytes.find` over each candidate's translated codes, stopping once `limit`
+        talks are known; ties go in reading order. A talk's first level is its best.
+        """
+        docs, codes = self._docs, self._codes
+        mask = match.term.mask
+        by_level: dict[int, list[tuple[bytes, int]]] = {}
+        for i, quality in match.candidates:
+            table = self._table(quality * self._idf(i), mask)
+            for a, b in self._slices(i, ranges):
+                scores = codes[a:b].translate(table)
+                present = self._present.get(i)
+                levels = {table[c] for c in present} if present is not None else set(scores)
+                for level in levels:
+                    if level:
+                        by_level.setdefault(level, []).append((scores, a))
+        chosen: dict[int, int] = {}
+        for level in sorted(by_level, reverse=True):
+            need = limit - len(chosen)
+            needle = bytes((level,))
+            found: set[int] = set()
+            for scores, a in by_level[level]:
+                taken = 0
+                pos = scores.find(needle)
+                while pos >= 0 and taken < need:
+                    key = docs[a + pos]
+                    if key not in chosen and key not in found:
+                        found.add(key)
+                        taken += 1
+                    pos = scores.find(needle, pos + 1)
+            for key in sorted(found)[:need]:
+                chosen[key] = level
+            if len(chosen) >= limit:
+                break
+        return list(chosen.items())
 
     def _rank(self, scores: dict[int, int], limit: int, parsed: Query) -> list[tuple[int, int]]:
         """The best `limit` (key, score) pairs, ties in reading order; phrases checked."""
@@ -570,9 +658,19 @@ class SearchIndex:
             best = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
             return sorted(best, key=lambda kv: (-kv[1], kv[0]))
         ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_PHRASE_CHECKS]
+        patterns = [
+            _phrase_re(phrase, parsed.open_phrase and n == len(parsed.phrases) - 1)
+            for n, phrase in enumerate(parsed.phrases)
+        ]
         kept = []
         for key, score in ordered:
-            if self._phrase_spans(self._talks[key >> 8], parsed, check=True):
+            talk = self._talks[key >> 8]
+            text = "\n".join([talk.title, talk.speaker_label, talk.track or "", *_texts(talk)])
+            if text.isascii():
+                text = text.translate(_APOSTROPHES).lower()
+                if not all(pattern.search(text) for pattern in patterns):
+                    continue  # a quick no; a yes is confirmed word by word below
+            if self._phrase_spans(talk, parsed, check=True):
                 kept.append((key, score))
                 if len(kept) >= limit:
                     break
@@ -658,6 +756,12 @@ class SearchIndex:
 _FIELD_BITS = {"title": TITLE, "speaker": SPEAKER, "track": TRACK, "notes": NOTES_TF}
 _FIELD_ORDER = {"title": 0, "speaker": 1, "track": 2, "notes": 3}
 SNIPPET_CHARS = 100
+
+
+def _phrase_re(words: tuple[str, ...], typing: bool) -> re.Pattern[str]:
+    """A regex that any lower-cased, apostrophe-free text holding the phrase matches."""
+    body = r"[\W_]+".join(re.escape(word) for word in words)
+    return re.compile(r"(?<![^\W_])" + body + ("" if typing else r"(?![^\W_])"))
 
 
 def _dedupe(spans: list[Span]) -> Iterator[Span]:

@@ -311,15 +311,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     errors = 0
     for path in args.paths:
+        notes_path = path
+        if path.endswith((".schedule.yaml", ".schedule.yml")):
+            # A schedule is checked against the notes it describes.
+            from .formats.schedule import notes_path_for, read_schedule
+
+            found = notes_path_for(path)
+            if found is None:
+                try:
+                    entries = read_schedule(path)
+                except NotesError as error:
+                    print(f"{path}:{error.line or 1}: error: {error.message}")
+                    errors += 1
+                else:
+                    print(f"{path}:1: warning: no notes file beside it; {len(entries)} entries not matched")
+                continue
+            notes_path = str(found)
         try:
-            notebook = load(path)
+            notebook = load(notes_path)
         except NotesError as error:
             print(f"{path}:{error.line or 1}: error: {error.message}")
             errors += 1
             continue
         diagnostics = check(notebook)
         for d in diagnostics:
-            print(f"{d.path or path}:{d.line}: {d.severity}: {d.message}")
+            print(f"{d.path or notes_path}:{d.line}: {d.severity}: {d.message}")
         errors += sum(1 for d in diagnostics if d.severity == "error")
         if not diagnostics:
             talks = len(notebook.talks)

@@ -195,3 +195,18 @@ def test_validate_warnings_alone_exit_0(tmp_path) -> None:
     result = run_cli("validate", str(notes))
     assert result.returncode == 0
     assert "warning" in result.stdout
+
+
+def test_validate_a_schedule_checks_it_against_its_notes(tmp_path) -> None:
+    notes = tmp_path / "conf.txt"
+    notes.write_text("Conf\n\nday 1\n\nA Real Talk\n\nnotes\n")
+    schedule = tmp_path / "conf.schedule.yaml"
+    schedule.write_text("- title: A Real Talk\n  room: One\n- title: Nothing Like It At All\n  room: Two\n")
+    result = run_cli("validate", str(schedule))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{schedule}:3: warning:" in result.stdout
+    assert "Nothing Like It At All" in result.stdout
+    schedule.write_text("- title: [unclosed\n")
+    broken = run_cli("validate", str(schedule))
+    assert broken.returncode == 1
+    assert broken.stdout.startswith(f"{schedule}:")

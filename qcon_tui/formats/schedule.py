@@ -95,6 +95,24 @@ def schedule_path_for(notes_path: str | os.PathLike[str]) -> Path | None:
     return None
 
 
+def notes_path_for(schedule_path: str | os.PathLike[str]) -> Path | None:
+    """The notes file a schedule belongs to (`NAME.txt` for `NAME.schedule.yaml`), or None."""
+    schedule = Path(schedule_path)
+    for suffix in SCHEDULE_SUFFIXES:
+        if schedule.name.endswith(suffix):
+            stem = schedule.name[: -len(suffix)]
+            break
+    else:
+        return None
+    from . import SUFFIXES
+
+    for notes_suffix in SUFFIXES:
+        candidate = schedule.with_name(stem + notes_suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 # --------------------------------------------------------------------------- reading
 
 

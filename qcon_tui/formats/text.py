@@ -13,7 +13,10 @@ Two shapes of plain text are read:
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -97,6 +100,8 @@ def looks_like_title(line: str) -> bool:
     text = line.strip()
     if not text or len(text) > 120 or text[-1] in ".,;:" or line[:1] in " \t":
         return False
+    if text.islower():
+        return False  # no capital anywhere (most note lines): cannot be a title
     if BULLET_RE.match(line) or NUMBER_RE.match(line):
         return False
     words = _WORD_RE.findall(text)
@@ -223,8 +228,15 @@ class _Builder:
         return Notebook(title=title, intro=tuple(self.intro), days=tuple(assign_ids(self.days)), source=path)
 
 
+#: First characters that can start a bullet, a numbered item or an indented line.
+_LIST_STARTS = frozenset(" \t•·‣◦▪●○–*+-0123456789")
+
+
 def _blocks_from_lines(lines: list[tuple[int, str]]) -> list[Block]:
     """Turn one chunk of non-blank lines into paragraphs and lists."""
+    if not any(raw[:1] in _LIST_STARTS for _number, raw in lines):
+        # No line can be a list line or indented: the chunk is one paragraph (most are).
+        return [Paragraph("\n".join(raw for _number, raw in lines), line=lines[0][0])]
     blocks: list[Block] = []
     para: list[tuple[int, str]] = []
     items = ListBuilder()
@@ -321,8 +333,29 @@ def _outline_blocks(lines: list[tuple[int, str]]) -> list[Block]:
     return [items.build()] if items else []
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic objects.
+
+    A big file makes millions of small objects; without this, the collector's
+    repeated full passes over them take about as long as the parsing itself.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_text_notes(text: str, path: str | None = None) -> Notebook:
     """Parse plain-text notes (paragraph notes or an outline) into a `Notebook`."""
+    with _no_gc():
+        return _read_text_notes(text, path)
+
+
+def _read_text_notes(text: str, path: str | None) -> Notebook:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if _is_outline(lines):
         return _read_outline(lines, path)
@@ -330,12 +363,15 @@ def read_text_notes(text: str, path: str | None = None) -> Notebook:
     # Group into chunks of consecutive non-blank lines, with 1-based line numbers.
     chunks: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
+    append = current.append
     for number, raw in enumerate(lines, 1):
-        if raw.strip():
-            current.append((number, raw.rstrip()))
+        stripped = raw.rstrip()
+        if stripped:
+            append((number, stripped))
         elif current:
             chunks.append(current)
             current = []
+            append = current.append
     if current:
         chunks.append(current)
 

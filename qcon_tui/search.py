@@ -19,7 +19,7 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import compress, repeat
 from math import log
 from operator import add, itemgetter
@@ -32,7 +32,8 @@ from .model import Day, Notebook, Paragraph, Talk, block_texts
 QUERY_HELP = """\
 words          every word must match (title, notes, speaker, track); best first
 partial words  the word being typed matches as a prefix: micro → microservices
-typos          words of 4+ letters forgive one typo, 8+ letters two: facebok
+typos          words of 4+ letters forgive one typo, 8+ letters two (not in the
+               first letter): facebok → facebook
 "a phrase"     these words, next to each other, in this order
 day:2          talks of the second day; day:tuesday matches the day's title
 in:title       match words in titles only
@@ -44,8 +45,9 @@ track:WORD     a word of the talk's track"""
 #: A word: letters and digits, with inner apostrophes ("it's" is one word, "its").
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _APOSTROPHES = str.maketrans("", "", "'’")
-#: `WORD_RE` for text without apostrophes and underscores (faster).
-_PLAIN_WORD_RE = re.compile(r"\w+")
+_ASCII_WORDS = str.maketrans(
+    {chr(c): chr(c).lower() if chr(c).isalnum() else ("" if chr(c) == "'" else " ") for c in range(128)}
+)
 
 #: Field bits in a posting's code byte; the low five bits count the word in the notes.
 TITLE, SPEAKER, TRACK = 0x80, 0x40, 0x20
@@ -76,17 +78,11 @@ def normalise(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """The normalised words of `text`, in order (the same words `tokens` finds)."""
-    if "'" in text or "’" in text:
-        # Apostrophes only ever join word characters, so dropping them first is the same
-        # as dropping them from each word, and much faster.
-        text = text.translate(_APOSTROPHES)
-    if "_" in text:
-        text = text.replace("_", " ")
-    words = _PLAIN_WORD_RE.findall(text.lower())
-    if words and not text.isascii():
-        words = [normalise(w) for w in words]
-    return words
+    """The normalised words of `text`, in order: the words `tokens` finds, without offsets."""
+    if text.isascii() and "''" not in text:
+        # One C pass: letters and digits lower-cased, apostrophes dropped, the rest a space.
+        return text.translate(_ASCII_WORDS).split()
+    return [normalise(word) for word in WORD_RE.findall(text)]
 
 
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:
@@ -265,8 +261,6 @@ def _field_weight(code: int) -> float:
 
 
 _WEIGHTS = [_field_weight(code) for code in range(256)]
-#: The byte of an empty table: no match.
-_NOTHING = 0
 
 
 def _quality(word: str, candidate: str, kind: str, distance: int = 0) -> float:
@@ -288,7 +282,6 @@ class _Match:
     candidates: list[tuple[int, float]]
     words: frozenset[str]
     size: int = 0
-    cache_key: tuple = field(default=())
 
 
 class SearchIndex:
@@ -297,7 +290,9 @@ class SearchIndex:
     def __init__(self, notebook: Notebook) -> None:
         self.notebook = notebook
         self._talks: list[Talk] = []
-        self._where: list[tuple[int, int]] = []
+        #: Per talk number, its day index and its index within the day.
+        self._day_of = array("I")
+        self._index_in_day = array("I")
         #: Per day, the first and one-past-last talk number.
         self._day_ranges: list[tuple[int, int]] = []
         self._day_words: list[set[str]] = []
@@ -310,7 +305,8 @@ class SearchIndex:
             self._day_words.append(set(terms(day.title)))
             for t, talk in enumerate(day.talks):
                 self._talks.append(talk)
-                self._where.append((d, t))
+                self._day_of.append(d)
+                self._index_in_day.append(t)
                 counts = Counter(terms("\n".join(_texts(talk))))
                 # Notes counts, capped to the five low bits; then the field bits on top.
                 codes: dict[str, int] = counts
@@ -351,13 +347,8 @@ class SearchIndex:
         self._docs = memoryview(raw).cast("I")
         self._offsets = offsets
         self._count = len(self._talks)
-        #: Word index → the distinct code bytes in its postings, for long posting lists.
+        #: Word index → the distinct code bytes in its postings (long lists, on first use).
         self._present: dict[int, bytes] = {}
-        codes = self._codes
-        for i in range(len(self._vocab)):
-            a, b = offsets[i], offsets[i + 1]
-            if b - a > LONG_POSTINGS:
-                self._present[i] = bytes(sorted(set(codes[a:b])))
 
     # ----------------------------------------------------------------- facts
 
@@ -479,7 +470,7 @@ class SearchIndex:
         table = self._tables.get(key)
         if table is None:
             table = bytes(
-                (max(1, round(level * weight)) if weight and code & mask else _NOTHING)
+                (max(1, round(level * weight)) if weight and code & mask else 0)
                 for code, weight in enumerate(_WEIGHTS)
             )
             self._tables[key] = table
@@ -591,8 +582,7 @@ class SearchIndex:
         ranges = self._day_filter(parsed.days) if parsed.days else None
         if ranges is not None and not ranges:
             return []
-        if not parsed.terms:
-            assert ranges is not None
+        if not parsed.terms and ranges is not None:  # only a day filter: that day's talks in order
             keys = [doc << 8 for first, end in ranges for doc in range(first, min(end, first + limit))]
             return [self._hit(key, 0, parsed, []) for key in keys[:limit]]
         matches = sorted((self._resolve(term) for term in parsed.terms), key=lambda m: m.size)
@@ -611,6 +601,14 @@ class SearchIndex:
         total = 255.0 * len(matches)
         return [self._hit(key, score / total, parsed, matches) for key, score in ranked]
 
+    def _codes_of(self, i: int) -> bytes:
+        """The distinct code bytes in word `i`'s postings, kept once computed."""
+        present = self._present.get(i)
+        if present is None:
+            a, b = self._offsets[i], self._offsets[i + 1]
+            present = self._present[i] = bytes(set(self._codes[a:b]))
+        return present
+
     def _top_one(
         self, match: _Match, ranges: list[tuple[int, int]] | None, limit: int
     ) -> list[tuple[int, int]]:
@@ -627,8 +625,7 @@ class SearchIndex:
             table = self._table(quality * self._idf(i), mask)
             for a, b in self._slices(i, ranges):
                 scores = codes[a:b].translate(table)
-                present = self._present.get(i)
-                levels = {table[c] for c in present} if present is not None else set(scores)
+                levels = {table[c] for c in self._codes_of(i)} if b - a > LONG_POSTINGS else set(scores)
                 for level in levels:
                     if level:
                         by_level.setdefault(level, []).append((scores, a))
@@ -718,7 +715,7 @@ class SearchIndex:
         """Build the `Hit` for talk `key`: spans everywhere, a snippet from the best note."""
         doc = key >> 8
         talk = self._talks[doc]
-        d, t = self._where[doc]
+        d, t = self._day_of[doc], self._index_in_day[doc]
         rules = [(m.words, m.term.text if m.term.prefix else None, m.term.mask) for m in matches]
         phrase_spans = self._phrase_spans(talk, parsed) if parsed.phrases else []
         spans: list[Span] = list(phrase_spans)

@@ -53,8 +53,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the read-only browser over SSH or the web until Ctrl-C."""
     from .cli import DataError, UsageError, load_notebook
 
-    if args.web and (args.authorized_keys or args.host_key or args.max_sessions is not None):
-        raise UsageError("--authorized-keys, --host-key and --max-sessions go with --ssh")
+    if args.web and (args.authorized_keys or args.host_key):
+        raise UsageError("--authorized-keys and --host-key go with --ssh")
     if args.ssh and not args.authorized_keys:
         raise UsageError("serve --ssh needs --authorized-keys FILE (the public keys allowed in)")
     _require(*(("asyncssh",) if args.ssh else ("textual_serve", "aiohttp")))
@@ -78,11 +78,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except ServeError as error:
             raise DataError(str(error)) from None
 
+    from .serve.web import DEFAULT_MAX_SESSIONS as WEB_MAX_SESSIONS
     from .serve.web import DEFAULT_PORT as WEB_PORT
     from .serve.web import WebServeError, run_web
 
     try:
-        return run_web(args.path, host=args.host, port=WEB_PORT if args.port is None else args.port)
+        return run_web(
+            args.path,
+            host=args.host,
+            port=WEB_PORT if args.port is None else args.port,
+            max_sessions=args.max_sessions or WEB_MAX_SESSIONS,
+        )
     except WebServeError as error:
         raise DataError(str(error)) from None
 
@@ -111,6 +117,6 @@ def register(sub: Any) -> dict[str, Handler]:
         help="--ssh: the server's private key (made on first run; default: in the user data folder)",
     )
     p.add_argument(
-        "--max-sessions", type=_positive, metavar="N", help="--ssh: at most N sessions at once (default 8)"
+        "--max-sessions", type=_positive, metavar="N", help="at most N browsers at once (default 8)"
     )
     return {"serve": cmd_serve}

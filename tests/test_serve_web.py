@@ -61,9 +61,9 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
         return error.code, dict(error.headers), error.read()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
-    folder = tmp_path_factory.mktemp("web")
+@contextlib.contextmanager
+def running_server(folder: Path, *extra: str) -> Iterator[WebServer]:
+    """Start `serve --web` on a free loopback port; stop it afterwards, whatever happened."""
     env = dict(os.environ)
     env.pop("COLUMNS", None)
     env.pop("LINES", None)
@@ -72,7 +72,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
     log = folder / "server.log"
     with open(log, "wb") as log_file:
         process = subprocess.Popen(
-            [*qcon_command(), "serve", "--web", "--host", "127.0.0.1", "--port", "0"],
+            [*qcon_command(), "serve", "--web", "--host", "127.0.0.1", "--port", "0", *extra],
             stdin=subprocess.DEVNULL,
             stdout=log_file,
             stderr=log_file,
@@ -93,6 +93,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
+    with running_server(tmp_path_factory.mktemp("web")) as running:
+        yield running
 
 
 def _references(html: str) -> list[str]:
@@ -186,6 +192,24 @@ def test_a_foreign_page_cannot_open_the_terminal(server: WebServer) -> None:
         asyncio.run(_terminal_output(server, "http://attacker.example", seconds=5))
     assert refused.value.status == 403
     assert "refused websocket" in server.log_text()
+
+
+async def _two_sessions(server: WebServer) -> int:
+    """Hold one terminal open and try a second: the second's handshake status."""
+    url = urljoin(server.base.replace("http://", "ws://"), "ws?width=80&height=24")
+    async with aiohttp.ClientSession() as session, session.ws_connect(url) as first:
+        await first.receive(timeout=30)  # the first browser is running
+        try:
+            async with session.ws_connect(url):
+                return 101
+        except aiohttp.WSServerHandshakeError as error:
+            return error.status
+
+
+def test_sessions_are_capped(tmp_path: Path) -> None:
+    with running_server(tmp_path, "--max-sessions", "1") as server:
+        assert asyncio.run(_two_sessions(server)) == 503
+        assert "too many sessions" in server.log_text()
 
 
 def test_ctrl_c_stops_the_web_server(tmp_path: Path) -> None:

@@ -41,6 +41,9 @@ DEFAULT_MAX_SESSIONS = 8
 #: Largest window passed to the browser: a client cannot make it allocate without bound.
 MAX_COLUMNS, MAX_ROWS = 1000, 400
 
+#: Input kept while the browser is still starting; more than this is dropped.
+MAX_EARLY_INPUT = 64 * 1024
+
 #: Seconds a browser gets to leave after a hang-up before it is killed.
 HANGUP_GRACE = 2.0
 
@@ -230,6 +233,8 @@ class _BrowserSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
                 fcntl.ioctl(self._master, termios.TIOCSWINSZ, self._size)
 
     def data_received(self, data: bytes, datatype: Any) -> None:
+        if self._master is None and len(self._pending) + len(data) > MAX_EARLY_INPUT:
+            return  # typed before the browser started, and far too much of it: dropped
         self._pending += data
         self._flush_input()
 

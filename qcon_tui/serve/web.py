@@ -6,7 +6,8 @@ page is self-contained instead: the template (in `templates/`) loads Roboto Mono
 a Content-Security-Policy tells the web browser to load nothing from anywhere else.
 So it works with no network at all, and a visitor's browser talks to no third party.
 
-Each page load starts one read-only browser process (`qcon-tui PATH --read-only`).
+Each page load starts one read-only browser process (`qcon-tui PATH --read-only`), at
+most `max_sessions` at once.
 When listening on a loopback address, requests must name a loopback host (this stops
 DNS rebinding), and the terminal's websocket must come from this server's own page
 (a foreign page cannot drive it).
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import shlex
 import signal
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from textual_serve.server import Server, to_int
 from . import app_command, clean_for_log, is_loopback, log_line
 
 DEFAULT_PORT = 8000
+DEFAULT_MAX_SESSIONS = 8
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
@@ -62,10 +65,20 @@ def _host_name(host_header: str) -> str:
 class OfflineServer(Server):
     """textual-serve's server with a self-contained page and a few guards added."""
 
-    def __init__(self, command: str, host: str, port: int, title: str = "qcon-tui") -> None:
+    def __init__(
+        self,
+        command: str,
+        host: str,
+        port: int,
+        *,
+        max_sessions: int = DEFAULT_MAX_SESSIONS,
+        title: str = "qcon-tui",
+    ) -> None:
         super().__init__(command, host=host, port=port, title=title, templates_path=TEMPLATES)
         self.private = is_loopback(host)
         self.allowed_hosts = {*_LOOPBACK_NAMES, host.strip("[]").lower()}
+        self.max_sessions = max_sessions
+        self.sessions = 0
 
     def initialize_logging(self) -> None:
         """Log through our one-line format, not textual-serve's console banner."""
@@ -81,7 +94,8 @@ class OfflineServer(Server):
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """Refuse foreign Host names (on loopback) and foreign websocket origins; add the CSP."""
+        """Refuse foreign Host names (on loopback), foreign websocket origins and sessions
+        over the cap; add the CSP to every page and file."""
         host = _host_name(request.host)
         if self.private and host not in self.allowed_hosts:
             log_line("web", f"{request.remote}: refused Host {clean_for_log(request.host)}")
@@ -91,10 +105,19 @@ class OfflineServer(Server):
             if origin is not None and urlsplit(origin).netloc.lower() != request.host.lower():
                 log_line("web", f"{request.remote}: refused websocket from {clean_for_log(origin)}")
                 raise web.HTTPForbidden(text="qcon-tui: this terminal only talks to its own page\n")
-            log_line("web", f"{request.remote}: session started")
+            if self.sessions >= self.max_sessions:
+                log_line("web", f"{request.remote}: refused: too many sessions")
+                raise web.HTTPServiceUnavailable(text="qcon-tui: the server is busy; try again later\n")
+            started = time.monotonic()
+            self.sessions += 1
+            try:
+                return await handler(request)
+            finally:
+                self.sessions -= 1
+                log_line(
+                    "web", f"{request.remote}: browser session ended ({time.monotonic() - started:.1f}s)"
+                )
         response = await handler(request)
-        if response.prepared:  # the websocket, finished by now
-            return response
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -146,8 +169,14 @@ async def _serve(server: OfflineServer) -> None:
     log_line("web", "stopped")
 
 
-def run_web(path: str | None, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> int:
+def run_web(
+    path: str | None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+) -> int:
     """Serve the read-only browser for the notes at `path` until Ctrl-C; returns the exit code."""
-    server = OfflineServer(shlex.join(app_command(path)), host=host, port=port)
+    server = OfflineServer(shlex.join(app_command(path)), host=host, port=port, max_sessions=max_sessions)
     asyncio.run(_serve(server))
     return 0

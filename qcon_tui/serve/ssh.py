@@ -92,7 +92,12 @@ def _window_size(width: int, height: int, pixwidth: int = 0, pixheight: int = 0)
 
 
 def _claim_terminal() -> None:
-    """In the child, after setsid: make its stdin (the pty) the controlling terminal."""
+    """In the child, after setsid: make its stdin (the pty) the controlling terminal.
+
+    Without it the browser's pty has no foreground process group, so window changes
+    (SIGWINCH) would never reach it. It only makes one ioctl call, which is safe
+    between fork and exec.
+    """
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
@@ -210,7 +215,7 @@ class _BrowserSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         return False
 
     def signal_received(self, signal: str) -> None:
-        """Signals from the client are ignored: q or Ctrl-C inside the browser quit it."""
+        """Signals from the client are ignored: the browser is quit from inside it (q)."""
 
     def session_started(self) -> None:
         if self._term is None:
@@ -263,10 +268,11 @@ class _BrowserSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         task.add_done_callback(self._tasks.discard)
 
     def _refuse(self, message: str) -> None:
-        assert self._chan is not None
+        """Tell the client why in one line, and end the session with status 1."""
         self._finished = True
-        self._chan.write(message.encode() + b"\r\n")
-        self._chan.exit(1)
+        if self._chan is not None and not self._chan.is_closing():
+            self._chan.write(message.encode() + b"\r\n")
+            self._chan.exit(1)
 
     async def _run(self) -> None:
         """Start the browser on a fresh pty, then wait for it and report its exit status."""

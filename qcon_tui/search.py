@@ -584,13 +584,14 @@ class SearchIndex:
             return []
         if not parsed.terms and ranges is not None:  # only a day filter: that day's talks in order
             keys = [doc << 8 for first, end in ranges for doc in range(first, min(end, first + limit))]
-            return [self._hit(key, 0, parsed, []) for key in keys[:limit]]
+            return [self._hit(key, 0, parsed, _Marker([])) for key in keys[:limit]]
         matches = sorted((self._resolve(term) for term in parsed.terms), key=lambda m: m.size)
         if not matches[0].candidates:
             return []
         if len(matches) == 1 and not parsed.phrases:
             ranked = self._top_one(matches[0], ranges, limit)
-            return [self._hit(key, score / 255.0, parsed, matches) for key, score in ranked]
+            marker = _Marker(matches)
+            return [self._hit(key, score / 255.0, parsed, marker) for key, score in ranked]
         scores = self._scores(matches[0], ranges)
         for match in matches[1:]:
             if not scores or not match.candidates:
@@ -599,7 +600,8 @@ class SearchIndex:
             scores = _combine(add, other.keys(), scores, other)
         ranked = self._rank(scores, limit, parsed)
         total = 255.0 * len(matches)
-        return [self._hit(key, score / total, parsed, matches) for key, score in ranked]
+        marker = _Marker(matches)
+        return [self._hit(key, score / total, parsed, marker) for key, score in ranked]
 
     def _codes_of(self, i: int) -> bytes:
         """The distinct code bytes in word `i`'s postings, kept once computed."""
@@ -711,12 +713,11 @@ class SearchIndex:
                 return []
         return found
 
-    def _hit(self, key: int, score: float, parsed: Query, matches: Iterable[_Match]) -> Hit:
+    def _hit(self, key: int, score: float, parsed: Query, marker: _Marker) -> Hit:
         """Build the `Hit` for talk `key`: spans everywhere, a snippet from the best note."""
         doc = key >> 8
         talk = self._talks[doc]
         d, t = self._day_of[doc], self._index_in_day[doc]
-        rules = [(m.words, m.term.text if m.term.prefix else None, m.term.mask) for m in matches]
         phrase_spans = self._phrase_spans(talk, parsed) if parsed.phrases else []
         spans: list[Span] = list(phrase_spans)
         best: tuple[int, str, list[Span]] | None = None  # (weight, text, spans) of the best note
@@ -729,12 +730,9 @@ class SearchIndex:
             ]
             weight = 3 * len(here)
             which: set[int] = set()
-            for word, start, end in tokens(text):
-                for r, (words, prefix, mask) in enumerate(rules):
-                    if mask & bit and (word in words or (prefix is not None and word.startswith(prefix))):
-                        here.append(Span(where.field, start, end, where.block, where.item))
-                        which.add(r)
-                        break
+            for start, end, rule in marker.find(text, bit):
+                here.append(Span(where.field, start, end, where.block, where.item))
+                which.add(rule)
             if not here:
                 continue
             spans.extend(here[weight // 3 :])
@@ -748,6 +746,48 @@ class SearchIndex:
             snippet, snippet_spans = _snippet(next(talk.texts(), ""), None, [])
         spans.sort(key=lambda s: (_FIELD_ORDER[s.field], s.block, s.item, s.start, -s.end))
         return Hit(talk, self.notebook.days[d], d, t, score, tuple(_dedupe(spans)), snippet, snippet_spans)
+
+
+class _Marker:
+    """Finds the words a query matched in one string of a talk, for spans.
+
+    Plain ASCII text (most notes) is scanned with one regex of the matched words;
+    anything else word by word, normalising each like the index does.
+    """
+
+    def __init__(self, matches: Iterable[_Match]) -> None:
+        self.rules = [(m.words, m.term.text if m.term.prefix else None, m.term.mask) for m in matches]
+        self._patterns: dict[int, re.Pattern[str] | None] = {}
+
+    def _pattern(self, bit: int) -> re.Pattern[str] | None:
+        if bit not in self._patterns:
+            groups = []
+            for r, (words, prefix, mask) in enumerate(self.rules):
+                if not mask & bit:
+                    continue
+                options = [re.escape(w) for w in sorted(words, key=len, reverse=True) if w.isascii()]
+                if prefix is not None:
+                    options.append(re.escape(prefix) + r"[^\W_]*")
+                if options:
+                    groups.append(f"(?P<r{r}>{'|'.join(options)})")
+            body = "|".join(groups)
+            self._patterns[bit] = re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])") if groups else None
+        return self._patterns[bit]
+
+    def find(self, text: str, bit: int) -> list[tuple[int, int, int]]:
+        """(start, end, rule number) of each matched word of `text`, a string of field `bit`."""
+        if text.isascii() and "'" not in text:
+            pattern = self._pattern(bit)
+            if pattern is None:
+                return []
+            return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in pattern.finditer(text.lower())]
+        found = []
+        for word, start, end in tokens(text):
+            for r, (words, prefix, mask) in enumerate(self.rules):
+                if mask & bit and (word in words or (prefix is not None and word.startswith(prefix))):
+                    found.append((start, end, r))
+                    break
+        return found
 
 
 _FIELD_BITS = {"title": TITLE, "speaker": SPEAKER, "track": TRACK, "notes": NOTES_TF}

@@ -556,9 +556,13 @@ class SearchIndex:
 
     @staticmethod
     def _remember(cache: dict, key: object, value: object, size: int = 4096) -> None:
-        """Store in a small cache, forgetting the oldest entry when it is full."""
+        """Store in a small cache, forgetting the oldest entry when it is full.
+
+        Caches only memoise, so two searches in different threads may race here
+        harmlessly: at worst an entry is computed twice or forgotten early.
+        """
         if len(cache) >= size:
-            del cache[next(iter(cache))]
+            cache.pop(next(iter(cache), None), None)
         cache[key] = value
 
     # ----------------------------------------------------------------- searching

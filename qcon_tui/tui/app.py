@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -31,6 +32,7 @@ from .widgets.talk_tree import TalkTree
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.widget import Widget
 
     from ..search import Hit, SearchIndex
 
@@ -87,7 +89,9 @@ class QconApp(App[int]):
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("slash,ctrl+f", "focus_search", "Search", key_display="/", id="search.focus"),
+        # A priority binding acts as the key arrives, so letters typed straight after
+        # `/` land in the search box rather than in the widget focused before it.
+        Binding("slash,ctrl+f", "focus_search", "Search", key_display="/", priority=True, id="search.focus"),
         Binding("escape", "clear_search", "Clear search", show=False, id="search.clear"),
         Binding(
             "left_square_bracket",
@@ -117,7 +121,7 @@ class QconApp(App[int]):
         Binding("pageup", "page_notes(-1)", "Page the notes up", show=False, id="notes.page_up"),
         Binding("tab", "focus_next", "Next pane", show=False, id="focus.next"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="focus.previous"),
-        Binding("t", "toggle_tree", "Tree", id="tree.toggle"),
+        Binding("t", "toggle_tree", "Toggle tree", id="tree.toggle"),
         Binding("question_mark", "help", "Help", key_display="?", id="help.open"),
     ]
 
@@ -163,7 +167,7 @@ class QconApp(App[int]):
         talks = self.notebook.talks
         first: Item = self._start_talk or (talks[0] if talks else self.notebook)
         self.selected = first
-        self.query_one(TalkTree).focus()
+        self.query_one(TalkTree).focus()  # mount-time: nothing typed yet
         if self._start_search:
             search = self.query_one(SearchInput)
             search.value = self._start_search
@@ -235,7 +239,7 @@ class QconApp(App[int]):
         """Enter on a talk moves to its notes, ready to scroll."""
         if isinstance(event.node.data, Talk):
             self.selected = event.node.data
-            self.query_one(NotePane).focus()
+            self.focus_now(self.query_one(NotePane))
 
     @on(Input.Changed, "#search")
     def search_as_you_type(self, event: Input.Changed) -> None:
@@ -310,14 +314,22 @@ class QconApp(App[int]):
         self._hits.setdefault(hit.talk.id, hit)
         self.selected = hit.talk
         self.match_index = 0
-        self.query_one(NotePane).focus()
+        self.focus_now(self.query_one(NotePane))
 
     def open_talk(self, talk: Talk) -> None:
         """Show `talk` (from the palette) and move to its notes."""
         self.selected = talk
-        self.query_one(NotePane).focus()
+        self.focus_now(self.query_one(NotePane))
 
     # ------------------------------------------------------------------ actions
+
+    def focus_now(self, widget: Widget) -> None:
+        """Move focus at once, not on the next loop turn as `Widget.focus` does.
+
+        Keys typed right after `/` (or Enter, Esc) arrive in the same burst; they
+        must land in the widget this key just moved to.
+        """
+        widget.screen.set_focus(widget)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Match stepping only shows while the talk on screen has matches."""
@@ -326,7 +338,10 @@ class QconApp(App[int]):
         return True
 
     def action_focus_search(self) -> None:
-        self.query_one(SearchInput).focus()
+        """`/`: to the search box; typed into any text box (or over another screen) it is just a key."""
+        if isinstance(self.focused, Input) or len(self.screen_stack) > 1:
+            raise SkipAction()
+        self.focus_now(self.query_one(SearchInput))
 
     def action_clear_search(self) -> None:
         """Esc: forget the search and go back to the tree; the selection stays."""
@@ -337,9 +352,9 @@ class QconApp(App[int]):
         self.workers.cancel_group(self, "search")
         self._end_search()
         if self.tree_visible:
-            self.query_one(TalkTree).focus()
+            self.focus_now(self.query_one(TalkTree))
         else:
-            self.query_one(NotePane).focus()
+            self.focus_now(self.query_one(NotePane))
 
     def action_step_talk(self, delta: int) -> None:
         """`]` / `[`: the next or previous talk, across days."""
@@ -381,10 +396,10 @@ class QconApp(App[int]):
         self.query_one("#body").toggle_class("-tree-toggled")
         tree = self.query_one(TalkTree)
         if self.tree_visible:
-            tree.focus()
+            self.focus_now(tree)
             self.call_after_refresh(tree.reveal_cursor)
         elif tree.has_focus:
-            self.query_one(NotePane).focus()
+            self.focus_now(self.query_one(NotePane))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -40,8 +40,12 @@ class TalkTree(Tree[object]):
         Binding("g,home", "cursor_first", "First line", show=False, id="tree.top"),
         Binding("G,end", "cursor_last", "Last line", show=False, id="tree.bottom"),
         Binding("enter", "select_cursor", "Read the talk", show=False, id="tree.open"),
-        # Space pages the notes from anywhere; in the tree it would toggle a day.
-        Binding("space", "app.page_notes(1)", "Page the notes", show=False, id="tree.page"),
+        # Space and the page keys page the notes from anywhere; the tree's own would
+        # toggle a day or move the cursor a page (and so change the talk shown).
+        Binding(
+            "space,pagedown", "app.page_notes(1)", "Page the notes down", show=False, id="tree.page_down"
+        ),
+        Binding("pageup", "app.page_notes(-1)", "Page the notes up", show=False, id="tree.page_up"),
     ]
 
     def __init__(self, notebook: Notebook, *, id: str | None = None) -> None:

@@ -1,0 +1,62 @@
+"""How the browser looks: the start screen, a search with results and the help screen.
+
+Each at the design size (80x24), a roomy one (120x40) and a narrow one (50x20).
+Update with `pytest tests/snapshot_tests --snapshot-update` after checking the diff.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from qcon_tui.tui.widgets.search_input import SearchInput
+from tests.tui_helpers import make_app, settle, type_search
+
+SIZES = [(80, 24), (120, 40), (50, 20)]
+IDS = ["80x24", "120x40", "50x20"]
+
+
+async def _steady(pilot: Pilot[object]) -> None:
+    """No blinking cursor, no pending work: the same picture every run."""
+    pilot.app.query_one(SearchInput).cursor_blink = False
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_start_screen(snap_compare, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_steady)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_search_with_results(snap_compare, size: tuple[int, int]) -> None:
+    async def search(pilot: Pilot[object]) -> None:
+        await _steady(pilot)
+        await type_search(pilot, "serverless")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=search)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_opened_hit_with_matches(snap_compare, size: tuple[int, int]) -> None:
+    async def open_hit(pilot: Pilot[object]) -> None:
+        await _steady(pilot)
+        await type_search(pilot, "facebok live")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=open_hit)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_help_screen(snap_compare, size: tuple[int, int]) -> None:
+    async def help_(pilot: Pilot[object]) -> None:
+        await _steady(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=help_)
+
+
+def test_ansi_theme_start_screen(snap_compare) -> None:
+    assert snap_compare(make_app(theme="ansi-dark"), terminal_size=(80, 24), run_before=_steady)

@@ -121,7 +121,7 @@ class QconApp(App[int]):
         Binding("pageup", "page_notes(-1)", "Page the notes up", show=False, id="notes.page_up"),
         Binding("tab", "focus_next", "Next pane", show=False, id="focus.next"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="focus.previous"),
-        Binding("t", "toggle_tree", "Toggle tree", id="tree.toggle"),
+        Binding("t", "toggle_tree", "Tree", tooltip="Show or hide the tree", id="tree.toggle"),
         Binding("question_mark", "help", "Help", key_display="?", id="help.open"),
     ]
 

@@ -98,7 +98,7 @@ def detect_format(path: str | os.PathLike[str], text: str) -> str:
         return "yaml"
     if suffix in (".md", ".markdown", ".mdown"):
         return "markdown"
-    from .markdown import looks_like_markdown
+    from .sniff import looks_like_markdown
 
     if suffix not in SUFFIXES and text.lstrip().startswith(("days:", "title:")) and "\ndays:" in "\n" + text:
         return "yaml"

@@ -121,13 +121,13 @@ def main() -> int:
     if args.large and not args.quick:
         sys.path.insert(0, str(HERE))
         try:
-            from generate import write_notebook  # type: ignore[import-not-found]
+            from generate import generate  # type: ignore[import-not-found]
         except ImportError:
             print("benchmarks/generate.py not available: large-file run skipped")
             return 0
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"notes-{args.large}.txt"
-            write_notebook(path, args.large)
+            path.write_text(generate(args.large), encoding="utf-8")
             from qcon_tui import load
 
             marker = load(path).talks[0].title

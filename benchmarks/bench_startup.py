@@ -130,7 +130,8 @@ def main() -> int:
             path.write_text(generate(args.large), encoding="utf-8")
             from qcon_tui import load
 
-            marker = load(path).talks[0].title
+            # The first two words: a long title wraps in the pane and is cut in the tree.
+            marker = " ".join(load(path).talks[0].title.split()[:2])
             times = [first_paint(qcon_command(str(path)), marker)[0] for _ in range(3)]
             print(
                 f"  {args.large}-talk file ({path.stat().st_size / 2**20:.1f} MiB): first paint median "

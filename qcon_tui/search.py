@@ -24,9 +24,6 @@ from itertools import compress, repeat
 from math import log
 from operator import add, itemgetter
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from .model import Day, Notebook, Paragraph, Talk, block_texts
 
 QUERY_HELP = """\
@@ -410,6 +407,10 @@ class SearchIndex:
         cached = self._expansions.get(key)
         if cached is not None:
             return cached
+        # Imported here: an index that only ever sees exact words never loads rapidfuzz.
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
         limit = 1 if len(word) < 8 else 2
         lo = bisect_left(self._vocab, word[0])
         hi = bisect_left(self._vocab, word[0] + "\U0010ffff", lo)

@@ -344,15 +344,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    """Open the browser, after checking the file reads, so errors are one line, not a screen."""
-    from .formats import read_text
-
+    """Open the browser. The notes load before any screen is drawn, so errors are one line."""
     path = args.path
     if path is not None and not os.path.exists(path) and os.sep not in path and "." not in path:
         commands = ", ".join(build_parser()[1])
         raise UsageError(f"no such command or file: {path!r} (commands: {commands})")
-    if path is not None:
-        read_text(path)
     from .tui.app import run_app
 
     options: dict[str, object] = {}

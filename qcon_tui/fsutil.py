@@ -35,6 +35,11 @@ def atomic_write(path: str | os.PathLike[str], text: str, *, mode: int | None = 
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    fsync_dir(folder)
+
+
+def fsync_dir(folder: str | os.PathLike[str]) -> None:
+    """Flush a folder's entries to disk, so a rename or unlink in it survives a power cut."""
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .fsutil import atomic_write
+from .fsutil import atomic_write, fsync_dir
 from .model import Talk, clean, slugify
 
 if TYPE_CHECKING:
@@ -362,7 +362,7 @@ class StateStore:
             target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{count}")
         try:
             os.replace(self.path, target)
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
         except OSError as error:
             raise StateError(
                 f"state file {self.path} is unreadable ({why}) and cannot be moved aside: "
@@ -627,11 +627,3 @@ def _ordered(data: dict[str, Any]) -> dict[str, Any]:
     out.update((key, value) for key, value in data.items() if key not in out)
     return out
 
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -11,6 +11,30 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "data" / "qcon-london-2017.txt"
 
+#: The 20 talk titles of the bundled notes, exactly as the file spells them, in order.
+BUNDLED_TITLES = [
+    "Security War Stories: The Battle For The Internet of Things",
+    "Microservices At The Heart of BBC iPlayer",
+    "The Hitchhiker's Guide to Serverless Javascript",
+    "Enabling Innovation at Uber Speed",
+    "Continuous Performance Testing",
+    "Async or Bust!?",
+    "Rebuilding The Monolith With Composable Apps",
+    "Engineering You",
+    "Architectural Overhaul: Ad Serving @Spotify Scale",
+    "Scaling Facebook Live Videos to a Billion Users",
+    "Shaving My Head Made Me A Better Programmer",
+    "cgroupv2: Linux's New Unified Control Group System",
+    "Multi-host, Multi-network Persistent Containers",
+    "Dev to Prod in 5 minutes: Is Your Company Ready?",
+    "Our Concurrent Past; Our Distributed Future",
+    "Avoiding Alerts Overload From Microservices",
+    "Do You Really Know Your Response Times?",
+    "Real World Java 9",
+    "Monitoring Serverless Architectures",
+    "Big Ideas: Decentralized Storage",
+]
+
 
 def qcon_command() -> list[str]:
     """The installed `qcon-tui` script beside this Python, else `python -m qcon_tui`."""

@@ -8,30 +8,9 @@ import sys
 import pytest
 
 import qcon_tui
-from tests.helpers import BUNDLED, run_cli
+from tests.helpers import BUNDLED, BUNDLED_TITLES, run_cli
 
-TITLES = [
-    "Security War Stories: The Battle For The Internet of Things",
-    "Microservices At The Heart of BBC iPlayer",
-    "The Hitchhiker's Guide to Serverless Javascript",
-    "Enabling Innovation at Uber Speed",
-    "Continuous Performance Testing",
-    "Async or Bust!?",
-    "Rebuilding The Monolith With Composable Apps",
-    "Engineering You",
-    "Architectural Overhaul: Ad Serving @Spotify Scale",
-    "Scaling Facebook Live Videos to a Billion Users",
-    "Shaving My Head Made Me A Better Programmer",
-    "cgroupv2: Linux's New Unified Control Group System",
-    "Multi-host, Multi-network Persistent Containers",
-    "Dev to Prod in 5 minutes: Is Your Company Ready?",
-    "Our Concurrent Past; Our Distributed Future",
-    "Avoiding Alerts Overload From Microservices",
-    "Do You Really Know Your Response Times?",
-    "Real World Java 9",
-    "Monitoring Serverless Architectures",
-    "Big Ideas: Decentralized Storage",
-]
+TITLES = BUNDLED_TITLES
 
 
 def test_version() -> None:

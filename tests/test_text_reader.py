@@ -10,31 +10,9 @@ from qcon_tui.formats import detect_format, load
 from qcon_tui.formats.text import read_text_notes
 from qcon_tui.model import Code, ListBlock, Notebook, Paragraph, iter_items
 from qcon_tui.paths import bundled_notes
+from tests.helpers import BUNDLED_TITLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-BUNDLED_TITLES = [
-    "Security War Stories: The Battle For The Internet of Things",
-    "Microservices At The Heart of BBC iPlayer",
-    "The Hitchhiker's Guide to Serverless Javascript",
-    "Enabling Innovation at Uber Speed",
-    "Continuous Performance Testing",
-    "Async or Bust!?",
-    "Rebuilding The Monolith With Composable Apps",
-    "Engineering You",
-    "Architectural Overhaul: Ad Serving @Spotify Scale",
-    "Scaling Facebook Live Videos to a Billion Users",
-    "Shaving My Head Made Me A Better Programmer",
-    "cgroupv2: Linux's New Unified Control Group System",
-    "Multi-host, Multi-network Persistent Containers",
-    "Dev to Prod in 5 minutes: Is Your Company Ready?",
-    "Our Concurrent Past; Our Distributed Future",
-    "Avoiding Alerts Overload From Microservices",
-    "Do You Really Know Your Response Times?",
-    "Real World Java 9",
-    "Monitoring Serverless Architectures",
-    "Big Ideas: Decentralized Storage",
-]
 
 
 def bundled() -> Notebook:

@@ -26,6 +26,7 @@ __all__ = [
     "MATCH_STYLE",
     "SpanLike",
     "current_match_line",
+    "render_annotation",
     "render_day",
     "render_intro",
     "render_talk",
@@ -42,6 +43,9 @@ HEADING_STYLE_DEEP = Style(bold=True, italic=True)
 BULLET_STYLE = Style(bold=True)
 QUOTE_STYLE = Style(italic=True)
 CODE_BORDER = Style(dim=True)
+#: Your own note stands apart from the author's: a framed box in its own colour.
+ANNOTATION_BORDER = Style(color="cyan")
+ANNOTATION_TITLE = Style(color="cyan", bold=True)
 #: URLs look like links but carry no `link` (no OSC 8) and no click action: links are
 #: shown, never opened on the machine that runs the viewer (over SSH, the server).
 URL_STYLE = Style(underline=True, color="bright_blue")
@@ -238,11 +242,13 @@ def render_talk(
     *,
     spans: Sequence[SpanLike] = (),
     current: int | None = None,
+    annotation: str | None = None,
 ) -> RenderableType:
-    """One talk: title, where it sits, the known facts, the notes, then its sources.
+    """One talk: title, where it sits, the known facts, the notes, your note, then its sources.
 
     `spans` (search matches) are highlighted; `current` is the index in `spans` of
     the match the reader stepped to, drawn more strongly. Unknown facts are left out.
+    `annotation` (your own note) is drawn in a titled frame, apart from the author's.
     """
     marks = _Marks(spans, current)
     header: list[RenderableType] = [_highlight(_text(talk.title, TITLE_STYLE), marks.get("title"))]
@@ -261,12 +267,25 @@ def render_talk(
     parts.extend(_blocks(talk.blocks, marks))
     if not talk.blocks:
         parts.append(_text("(no notes for this talk)", "dim italic"))
+    if annotation and annotation.strip():
+        parts.append(render_annotation(annotation))
     if talk.links:
         sources = [
             Hanging(Text("• ", style=BULLET_STYLE), style_urls(_text(link)), indent=2) for link in talk.links
         ]
         parts.append(Group(_text("Sources", HEADING_STYLES[2]), *sources))
     return Padding(_spaced(parts), (0, 0, 1, 0))
+
+
+def render_annotation(annotation: str) -> RenderableType:
+    """Your note on a talk: plain text (never markup) in a frame titled "Your note"."""
+    return Panel(
+        style_urls(_text(annotation.strip("\n"))),
+        title=Text("Your note", style=ANNOTATION_TITLE),
+        title_align="left",
+        border_style=ANNOTATION_BORDER,
+        expand=True,
+    )
 
 
 def render_intro(notebook: Notebook) -> RenderableType:

@@ -17,11 +17,27 @@ from ...render import SpanLike, current_match_line, render_day, render_intro, re
 
 @dataclass(frozen=True)
 class NoteView:
-    """What the pane shows: an item, its search matches and the one stepped to."""
+    """What the pane shows: an item, its search matches, the one stepped to and your note."""
 
     item: Notebook | Day | Talk
     spans: Sequence[SpanLike] = ()
     current: int | None = None
+    annotation: str | None = None
+
+
+def same_place(a: object, b: object) -> bool:
+    """True when `a` and `b` are the same thing to read, even from two loads of the notes.
+
+    A reloaded notebook holds new objects; the pane keeps its scroll position
+    when the talk it shows is the same talk (by id), not only the same object.
+    """
+    if a is b:
+        return True
+    if isinstance(a, Talk) and isinstance(b, Talk):
+        return a.id == b.id
+    if isinstance(a, Day) and isinstance(b, Day):
+        return a.title == b.title
+    return isinstance(a, Notebook) and isinstance(b, Notebook)
 
 
 class NotePane(VerticalScroll):
@@ -48,7 +64,9 @@ class NotePane(VerticalScroll):
         """The Rich renderable for `view`."""
         item = view.item
         if isinstance(item, Talk):
-            return render_talk(self.notebook, item, spans=view.spans, current=view.current)
+            return render_talk(
+                self.notebook, item, spans=view.spans, current=view.current, annotation=view.annotation
+            )
         if isinstance(item, Day):
             return render_day(self.notebook, item)
         return render_intro(self.notebook)
@@ -59,7 +77,7 @@ class NotePane(VerticalScroll):
         self.query_one("#note-body", Static).update(self.render_view(view))
         if view.current is not None:
             self.call_after_refresh(self.scroll_to_current)
-        elif view.item is not self._shown:
+        elif not same_place(view.item, self._shown):
             self.scroll_home(animate=False)
         self._shown = view.item
 

@@ -2,18 +2,27 @@
 
 Nodes carry the model objects (`data=`), so handlers read `event.node.data`
 rather than parsing labels. Labels are `Text`, so titles are never read as markup.
+
+Your own marks show in a two-cell gutter before each title: `★` for a starred
+talk, a dim `•` for one not read yet (a starred talk shows its star). The app
+hands them down as `marks`; `talk_filter`, `schedule_order` and `show_speakers`
+are bound to the app's state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.content import Content
+from textual.reactive import var
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ...model import Day, Notebook, Talk
+from ...ordering import schedule_order
 
 #: The built-in `id`, which the widget's own `id` parameter shadows in `__init__`.
 _identity = id
@@ -26,6 +35,68 @@ def day_label(day: Day, hits: int | None = None) -> Text:
     label = Text(title)
     label.append(" ")
     label.append(count, style="dim")
+    return label
+
+
+#: The tree filters `f` cycles through, in order.
+FILTERS = ("all", "starred", "unread")
+STAR = "★"
+UNREAD = "•"
+
+
+@dataclass(frozen=True)
+class TalkMarks:
+    """What the tree shows beside each talk: which are starred and which were read.
+
+    `read` is None when read marks are not known (not loaded yet, or not kept, as
+    in read-only mode): then no talk is marked unread. Without `gutter` the titles
+    get no mark column at all.
+    """
+
+    starred: frozenset[str] = frozenset()
+    read: frozenset[str] | None = None
+    gutter: bool = False
+
+    def unread(self, talk: Talk) -> bool:
+        """True when read marks are known and `talk` has none."""
+        return self.read is not None and talk.id not in self.read
+
+
+#: With speakers shown, a title is cut to no fewer cells than this to make room for them.
+MIN_TITLE_CELLS = 12
+
+
+def talk_label(
+    talk: Talk,
+    marks: TalkMarks,
+    *,
+    speakers: bool = False,
+    missed: bool = False,
+    width: int | None = None,
+) -> Text:
+    """A talk's row: the mark gutter, the title, and with `speakers` " — the speakers" (dim).
+
+    Given the `width` the row has, a long title is cut with "…" so the speakers
+    still show in a narrow tree. `missed` (a search did not find the talk) dims
+    the whole row.
+    """
+    label = Text(style="dim" if missed else "")
+    if marks.gutter:
+        if talk.id in marks.starred:
+            label.append(f"{STAR} ", style="bold")
+        elif marks.unread(talk):
+            label.append(f"{UNREAD} ", style="dim")
+        else:
+            label.append("  ")
+    title = Text(talk.title)
+    who = Text(f" — {talk.speaker_label}", style="dim") if speakers and talk.speaker_label else None
+    if who is not None and width is not None:
+        room = width - label.cell_len - who.cell_len
+        if title.cell_len > room:
+            title.truncate(max(MIN_TITLE_CELLS, room), overflow="ellipsis")
+    label.append_text(title)
+    if who is not None:
+        label.append_text(who)
     return label
 
 
@@ -48,23 +119,134 @@ class TalkTree(Tree[object]):
         Binding("pageup", "app.page_notes(-1)", "Page the notes up", show=False, id="tree.page_up"),
     ]
 
+    talk_filter: var[str] = var("all", init=False)
+    """Which talks are listed: "all", "starred" or "unread" (decided when it changes)."""
+    schedule_order: var[bool] = var(False, init=False)
+    """List each day's talks by start time (see `ordering.schedule_order`) instead of file order."""
+    show_speakers: var[bool] = var(False, init=False)
+    """Show the speakers after each title."""
+    marks: var[TalkMarks] = var(TalkMarks(), init=False)
+    """Stars and read marks, shown in the gutter."""
+
     def __init__(self, notebook: Notebook, *, id: str | None = None) -> None:
         super().__init__(Text(notebook.title or "notes"), data=notebook, id=id)
         self.notebook = notebook
         self.show_root = True
         self.guide_depth = 2
-        self._node_by_item: dict[int, TreeNode[object]] = {_identity(notebook): self.root}
+        self._node_by_item: dict[int, TreeNode[object]] = {}
         self._day_rows: list[tuple[Day, TreeNode[object]]] = []
         self._talk_rows: list[tuple[Talk, TreeNode[object]]] = []
+        self._hits: Collection[str] | None = None
+        #: Ids of the talks the filter lets through, fixed when the filter was chosen
+        #: (a talk read or unstarred meanwhile stays until the filter changes), or None.
+        self._visible: frozenset[str] | None = None
         self.root.expand()
-        for day in notebook.days:
+        self._populate()
+
+    # ------------------------------------------------------------------ building
+
+    def day_talks(self, day: Day) -> list[Talk]:
+        """A day's talks in the order the tree lists them (filter aside)."""
+        return schedule_order(day.talks) if self.schedule_order else list(day.talks)
+
+    def ordered_talks(self) -> list[Talk]:
+        """Every talk in the tree's order, listed or filtered out."""
+        return [talk for day in self.notebook.days for talk in self.day_talks(day)]
+
+    def listed_talks(self) -> list[Talk]:
+        """The talks the tree lists, top to bottom (what `[` and `]` step through)."""
+        return [talk for talk, _node in self._talk_rows]
+
+    def _passes(self, talk: Talk) -> bool:
+        marks = self.marks
+        if self.talk_filter == "starred":
+            return talk.id in marks.starred
+        if self.talk_filter == "unread":
+            return marks.read is None or talk.id not in marks.read
+        return True
+
+    def _populate(self) -> None:
+        """(Re)build the nodes from the notebook, the filter and the order; keep the cursor's item."""
+        keep = self.cursor_node.data if self.cursor_node is not None else None
+        if self.is_mounted:
+            self.move_cursor(None)
+            self.clear()
+            self.root.set_label(Text(self.notebook.title or "notes"))
+            self.root.data = self.notebook
+        self._node_by_item = {_identity(self.notebook): self.root}
+        self._day_rows, self._talk_rows = [], []
+        visible = self._visible
+        for day in self.notebook.days:
+            talks = [talk for talk in self.day_talks(day) if visible is None or talk.id in visible]
+            if visible is not None and not talks:
+                continue
             day_node = self.root.add(day_label(day), data=day, expand=True)
             self._node_by_item[_identity(day)] = day_node
             self._day_rows.append((day, day_node))
-            for talk in day.talks:
+            for talk in talks:
                 leaf = day_node.add_leaf(Text(talk.title), data=talk)
                 self._node_by_item[_identity(talk)] = leaf
                 self._talk_rows.append((talk, leaf))
+        self._relabel()
+        self._show_view()
+        if keep is not None and self.is_mounted:
+            self.show_item(keep)
+
+    def _relabel(self) -> None:
+        """Label every row from the marks, the speakers setting and the search hits."""
+        hits, marks, speakers = self._hits, self.marks, self.show_speakers
+        # A talk's row starts after two levels of guides; the scrollbar takes a cell.
+        width = self.size.width - 2 * self.guide_depth - 1 if self.size.width else None
+        for talk, node in self._talk_rows:
+            missed = hits is not None and talk.id not in hits
+            node.set_label(talk_label(talk, marks, speakers=speakers, missed=missed, width=width))
+        for day, node in self._day_rows:
+            count = None if hits is None else sum(1 for talk in day.talks if talk.id in hits)
+            label = day_label(day, count)
+            if count == 0:
+                label.stylize("dim")
+            node.set_label(label)
+
+    def _show_view(self) -> None:
+        """Name a filter or an order other than the file's in the tree's top border."""
+        parts = []
+        if self.talk_filter == "starred":
+            parts.append(f"{STAR} starred")
+        elif self.talk_filter == "unread":
+            parts.append(f"{UNREAD} unread")
+        if self.schedule_order:
+            parts.append("by time")
+        self.set_class(bool(parts), "-view")
+        self.border_title = Content(" " + " · ".join(parts) + " ") if parts else None
+
+    def set_notebook(self, notebook: Notebook) -> None:
+        """Show a reloaded notebook (the filter is decided again on it)."""
+        self.notebook = notebook
+        self._visible = self._filtered_ids()
+        self._populate()
+
+    def _filtered_ids(self) -> frozenset[str] | None:
+        if self.talk_filter == "all":
+            return None
+        return frozenset(talk.id for talk in self.notebook.talks if self._passes(talk))
+
+    def watch_talk_filter(self) -> None:
+        self._visible = self._filtered_ids()
+        self._populate()
+
+    def watch_schedule_order(self) -> None:
+        self._populate()
+
+    def watch_show_speakers(self) -> None:
+        self._relabel()
+
+    def watch_marks(self) -> None:
+        self._relabel()
+
+    def on_resize(self) -> None:
+        """Speakers shown: cut the titles again to the new width."""
+        if self.show_speakers:
+            self._relabel()
 
     def node_for(self, item: object) -> TreeNode[object] | None:
         """The node that carries `item` (the notebook, a day or a talk)."""
@@ -96,15 +278,8 @@ class TalkTree(Tree[object]):
 
     def mark_hits(self, talk_ids: Collection[str] | None) -> None:
         """Dim the talks a search did not find (`None`: no search, nothing dimmed)."""
-        for talk, node in self._talk_rows:
-            missed = talk_ids is not None and talk.id not in talk_ids
-            node.set_label(Text(talk.title, style="dim" if missed else ""))
-        for day, node in self._day_rows:
-            hits = None if talk_ids is None else sum(1 for talk in day.talks if talk.id in talk_ids)
-            label = day_label(day, hits)
-            if hits == 0:
-                label.stylize("dim")
-            node.set_label(label)
+        self._hits = talk_ids
+        self._relabel()
 
     def action_collapse_or_parent(self) -> None:
         """Collapse an open node, or step out to its parent."""

@@ -1,4 +1,4 @@
-"""Write SVG screenshots of the browser to screenshots/ (start, search, help, narrow).
+"""Write SVG screenshots of the browser to screenshots/ (start, search, help, topics, narrow).
 
 Run: python scripts/screenshots.py [OUTPUT_DIR]
 """
@@ -45,6 +45,13 @@ async def _help(pilot: Pilot[object]) -> None:
     await _settle(pilot)
 
 
+async def _topics(pilot: Pilot[object]) -> None:
+    await pilot.press("t")
+    await _settle(pilot)
+    await pilot.press("j", "j")  # a topic with three talks
+    await _settle(pilot)
+
+
 async def _narrow(pilot: Pilot[object]) -> None:
     await pilot.press("right_square_bracket", "right_square_bracket")
     await _settle(pilot)
@@ -54,6 +61,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("start.svg", (80, 24), _start),
     ("search.svg", (80, 24), _search),
     ("help.svg", (80, 24), _help),
+    ("topics.svg", (80, 24), _topics),
     ("narrow.svg", (50, 20), _narrow),
 ]
 

@@ -182,23 +182,23 @@ async def test_q_quits() -> None:
     assert app.return_code == 0
 
 
-async def test_t_hides_and_shows_the_tree_on_a_wide_screen() -> None:
+async def test_b_hides_and_shows_the_tree_on_a_wide_screen() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         sidebar = app.query_one("#sidebar")
         assert sidebar.display
-        await pilot.press("t")
+        await pilot.press("b")
         await pilot.pause()
         assert not sidebar.display
         assert app.focused is app.query_one(NotePane)
         assert app.query_one("#notes").size.width > 70
-        await pilot.press("t")
+        await pilot.press("b")
         await pilot.pause()
         assert sidebar.display
         assert app.focused is app.query_one(TalkTree)
 
 
-async def test_narrow_screen_hides_the_tree_and_t_brings_it_back() -> None:
+async def test_narrow_screen_hides_the_tree_and_b_brings_it_back() -> None:
     app = make_app()
     async with app.run_test(size=(50, 20)) as pilot:
         await pilot.pause()
@@ -208,7 +208,7 @@ async def test_narrow_screen_hides_the_tree_and_t_brings_it_back() -> None:
         assert "Security War Stories" in pane_text(app)
         await pilot.press("right_square_bracket")
         assert app.selected is app.notebook.talks[1]
-        await pilot.press("t")
+        await pilot.press("b")
         await pilot.pause()
         assert app.query_one("#sidebar").display
         tree = app.query_one(TalkTree)
@@ -233,7 +233,7 @@ async def test_tiny_and_huge_sizes_do_not_crash(size: tuple[int, int]) -> None:
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        for key in ("right_square_bracket", "t", "j", "slash", "f", "escape", "question_mark", "escape"):
+        for key in ("right_square_bracket", "b", "j", "slash", "f", "escape", "question_mark", "escape"):
             await pilot.press(key)
             await settle(pilot)
         assert app.is_running

@@ -1,4 +1,4 @@
-"""The command palette's commands: jump to a talk by fuzzy title, toggle the tree, switch theme."""
+"""The command palette's commands: jump to a talk by fuzzy title, topics, toggle the tree, switch theme."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ class NotesCommands(Provider):
             day = app.notebook.day_of(talk)
             where = day.title if day is not None and day.title else ""
             yield f"Open: {talk.title}", partial(app.open_talk, talk), where
+        yield "Topics", app.action_topics, "Terms that recur across talks; choose one to filter by it"
         yield "Toggle the talk tree", app.action_toggle_tree, "Show or hide the day/talk tree"
         yield "Switch theme…", app.action_change_theme, f"Now: {app.theme}"
         for name in sorted(app.available_themes):

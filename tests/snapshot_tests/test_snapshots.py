@@ -1,4 +1,4 @@
-"""How the browser looks: the start screen, a search with results and the help screen.
+"""How the browser looks: the start screen, a search with results, the help and topics screens.
 
 Each at the design size (80x24), a roomy one (120x40) and a narrow one (50x20).
 Update with `pytest tests/snapshot_tests --snapshot-update` after checking the diff.
@@ -60,3 +60,26 @@ def test_help_screen(snap_compare, size: tuple[int, int]) -> None:
 
 def test_ansi_theme_start_screen(snap_compare) -> None:
     assert snap_compare(make_app(theme="ansi-dark"), terminal_size=(80, 24), run_before=_steady)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (50, 20)], ids=["80x24", "50x20"])
+def test_topics_view(snap_compare, size: tuple[int, int]) -> None:
+    async def topics(pilot: Pilot[object]) -> None:
+        await _steady(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("j", "j")  # monitoring: three talks, one with a long title
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=topics)
+
+
+def test_topic_chosen_filters_the_tree(snap_compare) -> None:
+    async def choose(pilot: Pilot[object]) -> None:
+        await _steady(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("enter")  # serverless
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=choose)

@@ -46,11 +46,11 @@ async def test_hostile_tree_labels_and_header_are_literal() -> None:
         tree = app.query_one(TalkTree)
         tree_text = widget_text(tree)
         assert "Hostile Notes [bold red]Confe" in tree_text  # as painted (cut to the column)
-        assert "Markup [bold red]Injection[" in tree_text
+        assert "Markup [bold red]Injectio" in tree_text  # after the mark gutter
         assert ESC not in tree_text
         assert tree.root.label.plain == "Hostile Notes [bold red]Conference[/] Book"
         leaf = tree.root.children[0].children[0]
-        assert leaf.label.plain == "Markup [bold red]Injection[/] Talk ␛]2;Pwned Title␇"
+        assert leaf.label.plain == "• Markup [bold red]Injection[/] Talk ␛]2;Pwned Title␇"  # unread mark
         header = widget_text(app.query_one("HeaderTitle"))
         assert "[bold red]Conference[/]" in header
 

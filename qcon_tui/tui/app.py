@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.actions import SkipAction
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Footer, Header, Input, OptionList, Tree
@@ -26,25 +26,34 @@ from textual.worker import get_current_worker
 
 from ..model import Day, Notebook, Talk
 from ..render import position_label
+from .personal import Change, LazyStore, StateChanged
+from .reload import NotesReloaded, NotesReloadFailed, NotesWatcher, carry_selection
 from .widgets.note_pane import NotePane, NoteView
 from .widgets.results_list import ResultsList
 from .widgets.search_input import SearchInput
-from .widgets.talk_tree import TalkTree
+from .widgets.talk_tree import FILTERS, TalkMarks, TalkTree
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.screen import Screen
+    from textual.timer import Timer
     from textual.widget import Widget
 
     from ..search import Hit, SearchIndex
-    from ..topics import Topic
 
 #: Themes for terminals that can show 24-bit colour, and for those that cannot.
 TRUECOLOR_THEME = "textual-dark"
 ANSI_THEME = "ansi-dark"
-#: Below this many columns the tree hides (and `b` brings it back).
+#: Below this many columns the tree hides (and `t` brings it back).
 NARROW_WIDTH = 70
 #: How many hits a search lists.
 RESULT_LIMIT = 50
+#: How often (seconds) the notes file and the state file are checked for changes.
+POLL_INTERVAL = 0.5
+#: Actions that write your own state or leave the app: none of them runs read-only.
+WRITING_ACTIONS = frozenset({"toggle_star", "annotate", "edit", "cycle_filter", "suspend_process"})
+#: Textual's palette commands that write files; read-only drops them.
+WRITING_SYSTEM_COMMANDS = frozenset({"Screenshot"})
 
 Item = Notebook | Day | Talk
 
@@ -123,8 +132,14 @@ class QconApp(App[int]):
         Binding("pageup", "page_notes(-1)", "Page the notes up", show=False, id="notes.page_up"),
         Binding("tab", "focus_next", "Next pane", show=False, id="focus.next"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="focus.previous"),
-        Binding("b", "toggle_tree", "Tree", tooltip="Show or hide the tree", id="tree.toggle"),
-        Binding("t", "topics", "Topics", tooltip="Terms that recur across talks", id="topics.open"),
+        Binding("t", "toggle_tree", "Tree", tooltip="Show or hide the tree", id="tree.toggle"),
+        Binding("s", "toggle_star", "Star", tooltip="Star or unstar the talk", id="talk.star"),
+        Binding("a", "annotate", "Note", tooltip="Write your own note on the talk", id="talk.annotate"),
+        Binding("e", "edit", "Edit the notes file here", show=False, id="notes.edit"),
+        Binding("f", "cycle_filter", "Filter: all, starred, unread", show=False, id="tree.filter"),
+        Binding("w", "toggle_speakers", "Speakers in the tree", show=False, id="tree.speakers"),
+        Binding("o", "toggle_order", "Schedule order (by start time)", show=False, id="tree.order"),
+        Binding("ctrl+z", "suspend_process", "Suspend to the shell", show=False, id="app.suspend"),
         Binding("question_mark", "help", "Help", key_display="?", id="help.open"),
     ]
 
@@ -132,6 +147,15 @@ class QconApp(App[int]):
     """What the pane shows and the tree's cursor is on."""
     match_index: var[int | None] = var(None)
     """The search match (index into the shown talk's spans) stepped to, if any."""
+    talk_filter: var[str] = var("all")
+    """Which talks the tree lists: "all", "starred" or "unread" (`f`)."""
+    schedule_order: var[bool] = var(False)
+    """List each day's talks by start time where known (`o`)."""
+    show_speakers: var[bool] = var(False)
+    """Show speakers beside titles in the tree (`w`)."""
+
+    READ_DELAY: ClassVar[float] = 1.5
+    """Seconds a talk stays on screen before it counts as read."""
 
     def __init__(
         self,
@@ -140,9 +164,15 @@ class QconApp(App[int]):
         talk: Talk | None = None,
         search: str | None = None,
         theme: str | None = None,
+        read_only: bool = False,
     ) -> None:
         super().__init__()
         self.notebook = notebook
+        #: Read-only (as served to others): no stars, notes, read marks, editing or suspending.
+        self.read_only = read_only
+        self._state = LazyStore(notebook)
+        self._read_timer: Timer | None = None
+        self._watcher: NotesWatcher | None = None
         self.title = notebook.title or "qcon-tui"
         self._start_talk = talk
         self._start_search = search or ""
@@ -151,10 +181,6 @@ class QconApp(App[int]):
         self._index_lock = threading.Lock()
         self._hits: dict[str, Hit] = {}
         self._query = ""
-        #: The topics found for a notebook (computed once, in the topics view).
-        self._topics: tuple[Notebook, list[Topic]] | None = None
-        #: The topic the browser is filtered by, while its query is in the search box.
-        self._topic: Topic | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -163,7 +189,9 @@ class QconApp(App[int]):
         yield SearchInput(placeholder="/ search the notes — try: facebok live", id="search")
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
-                yield TalkTree(self.notebook, id="tree")
+                yield TalkTree(self.notebook, id="tree").data_bind(
+                    QconApp.talk_filter, QconApp.schedule_order, QconApp.show_speakers
+                )
             with Vertical(id="main"):
                 yield ResultsList(id="results")
                 yield NotePane(self.notebook, id="notes")
@@ -173,6 +201,8 @@ class QconApp(App[int]):
         self._apply_theme()
         talks = self.notebook.talks
         first: Item = self._start_talk or (talks[0] if talks else self.notebook)
+        if not self.read_only:
+            self.query_one(TalkTree).marks = TalkMarks(gutter=True)
         self.selected = first
         self.query_one(TalkTree).focus()  # mount-time: nothing typed yet
         if self._start_search:
@@ -181,8 +211,13 @@ class QconApp(App[int]):
             search.focus()
 
     def on_ready(self) -> None:
-        """The first frame is up: build the search index now, off the UI thread."""
+        """The first frame is up: build the search index and read your state, off the UI thread."""
         self.run_worker(self._ensure_index, thread=True, group="index", exit_on_error=False)
+        if not self.read_only:
+            self.change_state(self._reconcile)
+        if self.notebook.source:
+            self._watcher = NotesWatcher(self.notebook.source)
+        self.set_interval(POLL_INTERVAL, self.check_for_changes)
 
     def _apply_theme(self) -> None:
         wanted = self._theme_request
@@ -206,6 +241,7 @@ class QconApp(App[int]):
         self.query_one(TalkTree).show_item(item)
         self.sub_title = position_label(self.notebook, item) if isinstance(item, Talk) else ""
         self.refresh_bindings()
+        self._start_read_timer(item)
 
     def watch_match_index(self) -> None:
         self._show()
@@ -222,11 +258,13 @@ class QconApp(App[int]):
             return
         spans = self._spans_for(item)
         current = self.match_index if spans and self.match_index is not None else None
-        self.query_one(NotePane).view = NoteView(item, spans, current)
+        mine = isinstance(item, Talk) and not self.read_only
+        annotation = self._state.annotation(item.id) if mine else None
+        self.query_one(NotePane).view = NoteView(item, spans, current, annotation)
 
     @property
     def tree_visible(self) -> bool:
-        """Whether the tree is showing: by default on wide screens, flipped by `b`."""
+        """Whether the tree is showing: by default on wide screens, flipped by `t`."""
         narrow = (
             self.screen.has_class("-narrow") if self.screen.is_current else self.size.width < NARROW_WIDTH
         )
@@ -297,27 +335,13 @@ class QconApp(App[int]):
         """Show fresh results; results for a query that is no longer typed are dropped."""
         if message.query != self._query:
             return
-        hits = self._within_topic(message.query, message.hits)
-        self._hits = {hit.talk.id: hit for hit in hits}
+        self._hits = {hit.talk.id: hit for hit in message.hits}
         results = self.query_one(ResultsList)
-        results.show_hits(hits, message.query)
+        results.show_hits(message.hits, message.query)
         results.display = True
         self.query_one(TalkTree).mark_hits(set(self._hits))
         self._show()
         self.refresh_bindings()
-
-    def _within_topic(self, query: str, hits: list[Hit]) -> list[Hit]:
-        """While a topic filters the browser, only its talks, in the topic's order (strongest first).
-
-        Its query alone also finds near misses ("monitor" finds "monitornig").
-        """
-        topic = self._topic if self._topic is not None and query == self._topic.query else None
-        results = self.query_one(ResultsList)
-        results.border_subtitle = Content(f"topic: {topic.term}") if topic is not None else None
-        if topic is None:
-            return hits
-        order = {ref.talk.id: number for number, ref in enumerate(topic.talks)}
-        return sorted((hit for hit in hits if hit.talk.id in order), key=lambda hit: order[hit.talk.id])
 
     def _end_search(self) -> None:
         self._hits = {}
@@ -356,6 +380,11 @@ class QconApp(App[int]):
         """Match stepping only shows while the talk on screen has matches."""
         if action == "step_match":
             return bool(self._spans_for(self.selected))
+        if action in WRITING_ACTIONS:
+            if self.read_only or len(self.screen_stack) > 1:
+                return False
+            if action in ("toggle_star", "annotate"):
+                return True if isinstance(self._target(), Talk) else None
         return True
 
     def action_focus_search(self) -> None:
@@ -378,22 +407,32 @@ class QconApp(App[int]):
             self.focus_now(self.query_one(NotePane))
 
     def action_step_talk(self, delta: int) -> None:
-        """`]` / `[`: the next or previous talk, across days."""
-        talks = self.notebook.talks
-        if not talks:
+        """`]` / `[`: the next or previous talk the tree lists, across days, in the tree's order."""
+        tree = self.query_one(TalkTree)
+        listed = tree.listed_talks()
+        if not listed:
             return
         item = self.selected
-        if isinstance(item, Talk) and item in talks:
-            index = talks.index(item) + delta
-        elif isinstance(item, Day):
-            days = self.notebook.days
-            later = [t for d in days[days.index(item) :] for t in d.talks]
-            earlier = [t for d in days[: days.index(item)] for t in d.talks]
-            target = (later[:1] if delta > 0 else earlier[-1:]) or [talks[0] if delta > 0 else talks[-1]]
-            index = talks.index(target[0])
-        else:
-            index = 0 if delta > 0 else len(talks) - 1
-        self.selected = talks[max(0, min(len(talks) - 1, index))]
+        # Every talk's place in the tree's order, listed or not, so a talk the filter
+        # hides still has neighbours; a day sits just before its first talk.
+        place: dict[int, float] = {}
+        for number, talk in enumerate(tree.ordered_talks()):
+            place[id(talk)] = number
+        for day in self.notebook.days:
+            if day.talks:
+                place[id(day)] = min(place[id(talk)] for talk in day.talks) - 0.5
+        if isinstance(item, Talk) and any(talk is item for talk in listed):
+            index = next(n for n, talk in enumerate(listed) if talk is item) + delta
+            self.selected = listed[max(0, min(len(listed) - 1, index))]
+            return
+        here = place.get(id(item)) if item is not None else None
+        if here is None:
+            self.selected = listed[0] if delta > 0 else listed[-1]
+            return
+        later = [talk for talk in listed if place[id(talk)] > here]
+        earlier = [talk for talk in listed if place[id(talk)] < here]
+        target = (later[:1] if delta > 0 else earlier[-1:]) or [listed[0] if delta > 0 else listed[-1]]
+        self.selected = target[0]
 
     def action_step_match(self, delta: int) -> None:
         """`n` / `N`: the next or previous match in the talk on screen, wrapping round."""
@@ -422,42 +461,6 @@ class QconApp(App[int]):
         elif tree.has_focus:
             self.focus_now(self.query_one(NotePane))
 
-    def action_topics(self) -> None:
-        """`t`: the topics view (found once per notebook); choosing one filters the browser."""
-        if len(self.screen_stack) > 1:
-            raise SkipAction()
-        from .screens.topics import TopicsScreen
-
-        known = self._topics
-        cached = known[1] if known is not None and known[0] is self.notebook else None
-        self.push_screen(TopicsScreen(self.notebook, cached), self.filter_by_topic)
-
-    def on_topics_screen_loaded(self, message: Any) -> None:
-        """The topics view found the notebook's topics: keep them for next time."""
-        self._topics = (message.notebook, list(message.topics))
-
-    def filter_by_topic(self, topic: Topic | None) -> None:
-        """Show `topic`'s talks: its query goes in the search box, so Esc clears it like any search."""
-        if topic is None:
-            return
-        self._topic = topic
-        search = self.query_one(SearchInput)
-        if search.value == topic.query:
-            self.run_search(topic.query)  # no Input.Changed: search again to apply the topic
-        else:
-            search.value = topic.query
-        self._query = topic.query
-        if topic.talks and topic.talks[0].notebook is self.notebook:
-            self.selected = topic.talks[0].talk  # its strongest talk, not whatever was on screen
-        target: Widget = self.query_one(TalkTree) if self.tree_visible else self.query_one(ResultsList)
-        self.focus_now(target)
-
-    @on(Input.Changed, "#search")
-    def forget_topic_when_edited(self, event: Input.Changed) -> None:
-        """Editing the search box (or clearing it) ends the topic filter."""
-        if self._topic is not None and event.value != self._topic.query:
-            self._topic = None
-
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
@@ -468,11 +471,240 @@ class QconApp(App[int]):
         palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette", id="palette")
         quit_ = Binding("ctrl+q", "quit", "Quit", id="app.quit_ctrl")
         return [
-            ("Anywhere", [*self.BINDINGS, palette, quit_]),
+            ("Anywhere", [*(b for b in self.BINDINGS if self._offered(b)), palette, quit_]),
             ("Tree", [*Tree.BINDINGS, *TalkTree.BINDINGS]),
             ("Notes", list(NotePane.BINDINGS)),
             ("Search box", list(SearchInput.BINDINGS)),
         ]
+
+    def _target(self) -> Item | None:
+        """What a key acts on: the tree's cursor while the tree has focus, else the selection.
+
+        Keys typed in a burst (`j j s`) can arrive before the tree's highlight
+        messages, so the cursor is more current than `selected` then.
+        """
+        tree = self.query_one(TalkTree)
+        node = tree.cursor_node
+        if tree.has_focus and node is not None and isinstance(node.data, Notebook | Day | Talk):
+            return node.data
+        return self.selected
+
+    def _offered(self, binding: Binding) -> bool:
+        """Whether a key works in this mode (read-only has no star, note, edit, filter or suspend)."""
+        return not (self.read_only and binding.action in WRITING_ACTIONS)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands; read-only drops those that write files (Screenshot)."""
+        for command in super().get_system_commands(screen):
+            if not (self.read_only and command.title in WRITING_SYSTEM_COMMANDS):
+                yield command
+
+    # ------------------------------------------------------------------ your layer: stars, notes, read marks
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def change_state(self, change: Change) -> None:
+        """Open the store if need be and make one change there, off the UI thread; report back."""
+        from ..state import StateError
+
+        store = self._state.open()
+        if store is None:
+            self.post_message(StateChanged(error=self._state.failure))
+            return
+        try:
+            told = change(store)
+        except StateError as error:
+            self.post_message(StateChanged(warnings=store.take_warnings(), error=str(error)))
+            return
+        self.post_message(StateChanged(info=[told] if told else [], warnings=store.take_warnings()))
+
+    def _reconcile(self, store: Any) -> str | None:
+        """Match stored state to the notes as they are now; what it says becomes warnings."""
+        store.warnings.extend(store.reconcile(self.notebook))
+        return None
+
+    @on(StateChanged)
+    def show_state(self, message: StateChanged) -> None:
+        """Stars, notes or read marks changed: mark the tree, redraw the pane, tell what to tell."""
+        self.query_one(TalkTree).marks = self._state.marks()
+        self._show()
+        self.refresh_bindings()
+        for text in message.info:
+            self.notify(text, timeout=3, markup=False)
+        for text in message.warnings:
+            self.notify(text, severity="warning", timeout=8, markup=False)
+        if message.error:
+            self.notify(message.error, title="Stars and notes", severity="error", markup=False)
+
+    def action_toggle_star(self) -> None:
+        """`s`: star the talk, or take its star away."""
+        talk = self._target()
+        if isinstance(talk, Talk):
+            self.change_state(lambda store: "Starred" if store.toggle_star(talk).starred else "Star removed")
+
+    def action_annotate(self) -> None:
+        """`a`: write your own note on the talk, in a dialog prefilled with the current one."""
+        talk = self._target()
+        if not isinstance(talk, Talk):
+            return
+        from .screens.annotate import AnnotateScreen
+
+        # Open the store now if the first-frame worker has not yet: saving over a
+        # note the dialog did not show would lose it.
+        store = self._state.open()
+        current = store.get(talk.id).annotation if store is not None else None
+        self.push_screen(AnnotateScreen(talk.title, current), partial(self._save_annotation, talk))
+
+    def _save_annotation(self, talk: Talk, text: str | None) -> None:
+        """The dialog closed: store what was saved (None: closed without saving)."""
+        if text is None:
+            return
+
+        def save(store: Any) -> str:
+            state = store.set_annotation(talk, text)
+            return "Note saved" if state.annotation else "Note removed"
+
+        self.change_state(save)
+
+    def _start_read_timer(self, item: Item | None) -> None:
+        """A talk counts as read once it has been on screen for READ_DELAY seconds."""
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if self.read_only or not isinstance(item, Talk) or self._state.is_read(item.id):
+            return
+        self._read_timer = self.set_timer(self.READ_DELAY, partial(self._mark_read, item))
+
+    def _mark_read(self, talk: Talk) -> None:
+        self._read_timer = None
+        if self.selected is talk:
+            self.change_state(lambda store: store.mark_read(talk) and None)
+
+    def action_cycle_filter(self) -> None:
+        """`f`: list all talks, only starred ones, or only unread ones, in turn."""
+        self.talk_filter = FILTERS[(FILTERS.index(self.talk_filter) + 1) % len(FILTERS)]
+        count = len(self.query_one(TalkTree).listed_talks())
+        if self.talk_filter == "all":
+            self.notify("Showing all talks", timeout=2)
+        elif count:
+            plural = "s" if count != 1 else ""
+            self.notify(f"Showing {count} {self.talk_filter} talk{plural} (f for more)", timeout=3)
+        else:
+            hint = " (s stars a talk)" if self.talk_filter == "starred" else ""
+            self.notify(f"No {self.talk_filter} talks{hint}", severity="warning", timeout=3)
+
+    def action_toggle_speakers(self) -> None:
+        """`w`: show who gives each talk beside its title in the tree, or not."""
+        self.show_speakers = not self.show_speakers
+
+    def action_toggle_order(self) -> None:
+        """`o`: list each day's talks by start time (where known), or as the file has them."""
+        self.schedule_order = not self.schedule_order
+        if self.schedule_order:
+            self.notify("Schedule order: timed talks by start time, the rest where they are", timeout=3)
+        else:
+            self.notify("File order", timeout=2)
+
+    # ------------------------------------------------------------------ edit and live reload
+
+    def action_edit(self) -> None:
+        """`e`: open the notes file in $VISUAL / $EDITOR at this talk, then reload it."""
+        path = self.notebook.source
+        if not path:
+            self.notify("These notes have no file to edit", severity="error")
+            return
+        import subprocess
+
+        from .editor import editor_command
+
+        item = self._target()
+        line = item.line if isinstance(item, Talk | Day) else None
+        argv = editor_command(path, line)
+        failure: OSError | None = None
+        status = 0
+        try:
+            with self.suspend():
+                try:
+                    status = subprocess.call(argv)
+                except OSError as error:  # caught inside, so the app always resumes
+                    failure = error
+        except SuspendNotSupported:
+            self.notify("Editing needs a terminal this app can hand over", severity="error")
+            return
+        if failure is not None:
+            self.notify(
+                f"Cannot run {argv[0]}: {failure.strerror or failure}", severity="error", markup=False
+            )
+        elif status:
+            self.notify(f"{argv[0]} exited with status {status}", severity="warning", markup=False)
+        self.check_for_changes()
+
+    def check_for_changes(self) -> None:
+        """Poll (one `stat` each): reload the notes if their file changed, re-read the state if it did."""
+        if self._watcher is not None and self._watcher.changed():
+            self.reload_notes(self._watcher.path)
+        store = self._state.loaded
+        if store is not None and not self.read_only:
+            from ..state import StateError
+
+            try:
+                changed = store.refresh()
+            except StateError as error:
+                self.notify(str(error), title="Stars and notes", severity="error", markup=False)
+                return
+            if changed:
+                self.post_message(StateChanged(warnings=store.take_warnings()))
+
+    @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
+    def reload_notes(self, path: str) -> None:
+        """Read the notes file again, off the UI thread; post the notebook or the error."""
+        from .. import load
+        from ..formats import NotesError
+
+        try:
+            notebook = load(path)
+        except NotesError as error:
+            self.post_message(NotesReloadFailed(error))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(NotesReloaded(notebook))
+
+    @on(NotesReloaded)
+    def show_reloaded_notes(self, message: NotesReloaded) -> None:
+        """Swap in the reloaded notes: same talk selected (by id), same scroll, fresh index."""
+        old, new = self.notebook, message.notebook
+        item = carry_selection(old, new, self.selected)
+        self.notebook = new
+        self.title = new.title or "qcon-tui"
+        self._state.notebook = new
+        with self._index_lock:
+            self._index = None
+        self._hits = {}
+        self.query_one(NotePane).notebook = new
+        tree = self.query_one(TalkTree)
+        tree.mark_hits(None)
+        tree.set_notebook(new)
+        # The same talk from a new load may compare equal to the old one, so the
+        # watcher would not run: set it quietly and run it here.
+        self.set_reactive(QconApp.selected, item)
+        self.watch_selected(item)
+        if self._query.strip():
+            self.run_search(self._query)
+        else:
+            self.run_worker(self._ensure_index, thread=True, group="index", exit_on_error=False)
+        if not self.read_only:
+            self.change_state(self._reconcile)
+        self.notify("Reloaded notes", timeout=2)
+
+    @on(NotesReloadFailed)
+    def keep_last_good_notes(self, message: NotesReloadFailed) -> None:
+        """The changed file cannot be read: say why, keep showing the last good notes."""
+        self.notify(
+            f"{message.error}\nShowing the notes as they were; fix the file to reload.",
+            title="Notes not reloaded",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
 
 
 def run_app(
@@ -482,12 +714,14 @@ def run_app(
     search: str | None = None,
     theme: str | None = None,
     mouse: bool = True,
+    read_only: bool = False,
 ) -> int:
     """Load the notes at `path` (the bundled notes if None) and run the browser.
 
     `talk` (an id or a fuzzy title) picks the talk shown first, `search` starts
-    with that query typed, `theme` overrides the automatic theme choice. Returns
-    the exit code.
+    with that query typed, `theme` overrides the automatic theme choice,
+    `read_only` (for serving to others) keeps the browser from writing anything
+    or leaving to a shell. Returns the exit code.
     """
     from .. import load
     from ..lookup import TalkNotFound, find_talk
@@ -502,6 +736,6 @@ def run_app(
 
             print(f"qcon-tui: error: {error}", file=sys.stderr)
             return 2
-    app = QconApp(notebook, talk=start, search=search, theme=theme)
+    app = QconApp(notebook, talk=start, search=search, theme=theme, read_only=read_only)
     result = app.run(mouse=mouse)
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -19,6 +19,7 @@ from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Footer, Header, Input, OptionList, Tree
@@ -40,11 +41,12 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from ..search import Hit, SearchIndex
+    from ..topics import Topic
 
 #: Themes for terminals that can show 24-bit colour, and for those that cannot.
 TRUECOLOR_THEME = "textual-dark"
 ANSI_THEME = "ansi-dark"
-#: Below this many columns the tree hides (and `t` brings it back).
+#: Below this many columns the tree hides (and `b` brings it back).
 NARROW_WIDTH = 70
 #: How many hits a search lists.
 RESULT_LIMIT = 50
@@ -132,7 +134,8 @@ class QconApp(App[int]):
         Binding("pageup", "page_notes(-1)", "Page the notes up", show=False, id="notes.page_up"),
         Binding("tab", "focus_next", "Next pane", show=False, id="focus.next"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="focus.previous"),
-        Binding("t", "toggle_tree", "Tree", tooltip="Show or hide the tree", id="tree.toggle"),
+        Binding("b", "toggle_tree", "Tree", tooltip="Show or hide the tree", id="tree.toggle"),
+        Binding("t", "topics", "Topics", tooltip="Terms that recur across talks", id="topics.open"),
         Binding("s", "toggle_star", "Star", tooltip="Star or unstar the talk", id="talk.star"),
         Binding("a", "annotate", "Note", tooltip="Write your own note on the talk", id="talk.annotate"),
         Binding("e", "edit", "Edit the notes file here", show=False, id="notes.edit"),
@@ -181,6 +184,10 @@ class QconApp(App[int]):
         self._index_lock = threading.Lock()
         self._hits: dict[str, Hit] = {}
         self._query = ""
+        #: The topics found for a notebook (computed once, in the topics view).
+        self._topics: tuple[Notebook, list[Topic]] | None = None
+        #: The topic the browser is filtered by, while its query is in the search box.
+        self._topic: Topic | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -264,7 +271,7 @@ class QconApp(App[int]):
 
     @property
     def tree_visible(self) -> bool:
-        """Whether the tree is showing: by default on wide screens, flipped by `t`."""
+        """Whether the tree is showing: by default on wide screens, flipped by `b`."""
         narrow = (
             self.screen.has_class("-narrow") if self.screen.is_current else self.size.width < NARROW_WIDTH
         )
@@ -335,13 +342,27 @@ class QconApp(App[int]):
         """Show fresh results; results for a query that is no longer typed are dropped."""
         if message.query != self._query:
             return
-        self._hits = {hit.talk.id: hit for hit in message.hits}
+        hits = self._within_topic(message.query, message.hits)
+        self._hits = {hit.talk.id: hit for hit in hits}
         results = self.query_one(ResultsList)
-        results.show_hits(message.hits, message.query)
+        results.show_hits(hits, message.query)
         results.display = True
         self.query_one(TalkTree).mark_hits(set(self._hits))
         self._show()
         self.refresh_bindings()
+
+    def _within_topic(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """While a topic filters the browser, only its talks, in the topic's order (strongest first).
+
+        Its query alone also finds near misses ("monitor" finds "monitornig").
+        """
+        topic = self._topic if self._topic is not None and query == self._topic.query else None
+        results = self.query_one(ResultsList)
+        results.border_subtitle = Content(f"topic: {topic.term}") if topic is not None else None
+        if topic is None:
+            return hits
+        order = {ref.talk.id: number for number, ref in enumerate(topic.talks)}
+        return sorted((hit for hit in hits if hit.talk.id in order), key=lambda hit: order[hit.talk.id])
 
     def _end_search(self) -> None:
         self._hits = {}
@@ -460,6 +481,42 @@ class QconApp(App[int]):
             self.call_after_refresh(tree.reveal_cursor)
         elif tree.has_focus:
             self.focus_now(self.query_one(NotePane))
+
+    def action_topics(self) -> None:
+        """`t`: the topics view (found once per notebook); choosing one filters the browser."""
+        if len(self.screen_stack) > 1:
+            raise SkipAction()
+        from .screens.topics import TopicsScreen
+
+        known = self._topics
+        cached = known[1] if known is not None and known[0] is self.notebook else None
+        self.push_screen(TopicsScreen(self.notebook, cached), self.filter_by_topic)
+
+    def on_topics_screen_loaded(self, message: Any) -> None:
+        """The topics view found the notebook's topics: keep them for next time."""
+        self._topics = (message.notebook, list(message.topics))
+
+    def filter_by_topic(self, topic: Topic | None) -> None:
+        """Show `topic`'s talks: its query goes in the search box, so Esc clears it like any search."""
+        if topic is None:
+            return
+        self._topic = topic
+        search = self.query_one(SearchInput)
+        if search.value == topic.query:
+            self.run_search(topic.query)  # no Input.Changed: search again to apply the topic
+        else:
+            search.value = topic.query
+        self._query = topic.query
+        if topic.talks and topic.talks[0].notebook is self.notebook:
+            self.selected = topic.talks[0].talk  # its strongest talk, not whatever was on screen
+        target: Widget = self.query_one(TalkTree) if self.tree_visible else self.query_one(ResultsList)
+        self.focus_now(target)
+
+    @on(Input.Changed, "#search")
+    def forget_topic_when_edited(self, event: Input.Changed) -> None:
+        """Editing the search box (or clearing it) ends the topic filter."""
+        if self._topic is not None and event.value != self._topic.query:
+            self._topic = None
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -351,15 +351,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
         raise UsageError(f"no such command or file: {path!r} (commands: {commands})")
     from .tui.app import run_app
 
-    options: dict[str, object] = {}
-    if args.read_only:
-        import inspect
-
-        # Passed on once the browser takes it; until then it has nothing to hide.
-        if "read_only" in inspect.signature(run_app).parameters:
-            options["read_only"] = True
     return run_app(
-        path, talk=args.talk, search=args.search, theme=args.theme, mouse=not args.no_mouse, **options
+        path,
+        talk=args.talk,
+        search=args.search,
+        theme=args.theme,
+        mouse=not args.no_mouse,
+        read_only=args.read_only,
     )
 
 

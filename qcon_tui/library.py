@@ -12,10 +12,10 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import count
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .formats import SUFFIXES, NotesError, load
 from .model import Day, Notebook, Talk
@@ -44,6 +44,12 @@ class LoadFailure:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+    @property
+    def label(self) -> str:
+        """Like `str()`, with the file's name for its path: what a view of its library shows."""
+        name = os.path.basename(self.path) or self.path
+        return f"{name}:{self.line}: {self.message}" if self.line else f"{name}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,44 @@ class Library:
     def of(cls, notebook: Notebook) -> Library:
         """A library of one notebook, so code can treat a file and a directory alike."""
         return cls(notebook.title, (notebook,), source=notebook.source)
+
+    def adding(self, entry: LibraryEntry) -> Library:
+        """This library with one more file read: its notebook, or its failure, at the end."""
+        if entry.notebook is not None:
+            return replace(self, notebooks=(*self.notebooks, entry.notebook))
+        if entry.failure is not None:
+            return replace(self, failures=(*self.failures, entry.failure))
+        return self
+
+    def step_talk(self, item: object, delta: int) -> Talk | None:
+        """The talk `delta` (+1 or -1) away from `item`, across days and notebooks.
+
+        From a talk, its neighbour (stopping at the ends). From a day, a notebook or
+        the library: forward, its first talk (or the next one after it); back, the
+        last talk before it; wrapping to the far end when there is none. None if the
+        library holds no talks. Talks are told apart by identity, not by equality.
+        """
+        talks: list[Talk] = []
+        start: int | None = None  # where `item` sits among the talks
+        for notebook in self.notebooks:
+            if notebook is item:
+                start = len(talks)
+            for day in notebook.days:
+                if day is item:
+                    start = len(talks)
+                for talk in day.talks:
+                    if talk is item:
+                        start = len(talks)
+                    talks.append(talk)
+        if not talks:
+            return None
+        if isinstance(item, Talk) and start is not None:
+            return talks[max(0, min(len(talks) - 1, start + delta))]
+        if start is None:  # the library itself, or something not in it
+            start = 0
+        if delta > 0:
+            return talks[start] if start < len(talks) else talks[0]
+        return talks[start - 1] if start > 0 else talks[-1]
 
     def talks(self) -> Iterator[tuple[Notebook, Day, Talk]]:
         """Every talk of every notebook, in reading order, with where it sits."""
@@ -156,6 +200,29 @@ def load_library(directory: str | os.PathLike[str], progress: Progress | None = 
     return Library(library_title(directory), tuple(notebooks), tuple(failures), str(directory))
 
 
+def open_library(directory: str | os.PathLike[str]) -> tuple[Library, Iterator[LibraryEntry]]:
+    """Read `directory` up to its first readable notes file; the rest is left to the caller.
+
+    Returns the library so far (that notebook, and the files that failed before it)
+    and an iterator over the entries still to read, so a browser can start on the
+    first notebook and load the others while it runs. Raises `NotesError` when the
+    directory holds no notes file, or none of them can be read.
+    """
+    name = str(directory)
+    entries = iter_library(directory)
+    failures: list[LoadFailure] = []
+    for entry in entries:
+        if entry.notebook is not None:
+            library = Library(library_title(directory), (entry.notebook,), tuple(failures), name)
+            return library, entries
+        if entry.failure is not None:
+            failures.append(entry.failure)
+    if failures:
+        count = len(failures)
+        raise NotesError(f"none of its {count} notes file{'s' * (count != 1)} could be read", name)
+    raise NotesError(f"no notes files in this directory (looked for {', '.join(NOTES_SUFFIXES)})", name)
+
+
 # --------------------------------------------------------------------------- search
 
 
@@ -182,6 +249,21 @@ class LibraryHit:
         """The hit's score within its notebook (higher is better)."""
         return self.hit.score
 
+    @property
+    def spans(self) -> tuple[Any, ...]:
+        """Where the talk matched (see `Hit.spans`), so a viewer can light the matches."""
+        return self.hit.spans
+
+    @property
+    def snippet(self) -> str:
+        """The line of the talk that best shows the match."""
+        return self.hit.snippet
+
+    @property
+    def snippet_spans(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) ranges within `snippet` to highlight."""
+        return self.hit.snippet_spans
+
 
 class LibraryIndex:
     """Search across every notebook of a library: one `SearchIndex` each, hits merged by score.
@@ -190,11 +272,21 @@ class LibraryIndex:
     then each notebook's own ranking, so results are deterministic.
     """
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, *, reuse: LibraryIndex | None = None) -> None:
+        """Index every notebook of `library`; those `reuse` already indexed are not indexed again.
+
+        `reuse` lets a library that grows one notebook at a time (a browser loading a
+        directory) index only the new notebook each time.
+        """
         from .search import SearchIndex
 
+        known: dict[int, SearchIndex] = {}
+        if reuse is not None:
+            known = {id(nb): index for nb, index in zip(reuse.library.notebooks, reuse.indexes, strict=True)}
         self.library = library
-        self.indexes: tuple[SearchIndex, ...] = tuple(SearchIndex(nb) for nb in library.notebooks)
+        self.indexes: tuple[SearchIndex, ...] = tuple(
+            known[id(nb)] if id(nb) in known else SearchIndex(nb) for nb in library.notebooks
+        )
 
     def search(self, query: str, limit: int = 20) -> list[LibraryHit]:
         """Hits from every notebook for `query`, best first, at most `limit` of them."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .model import Notebook, Talk
 
 
@@ -41,3 +43,13 @@ def find_talk(notebook: Notebook, query: str) -> Talk:
     if ranked and ranked[0][1] >= 75:
         return talks[ranked[0][2]]
     raise TalkNotFound(query, [title for title, score, _index in ranked if score >= 40])
+
+
+def find_talk_in(notebooks: Sequence[Notebook], query: str) -> Talk:
+    """`find_talk` across several notebooks (a library), as if they were one.
+
+    An exact id anywhere beats an exact title anywhere, which beats a title that
+    contains the query, which beats a fuzzy match; ties go to the earlier notebook.
+    """
+    days = tuple(day for notebook in notebooks for day in notebook.days)
+    return find_talk(Notebook("", days), query)

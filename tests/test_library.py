@@ -272,3 +272,82 @@ def test_show_still_wants_one_file(notes_dir: Path) -> None:
     result = run_cli("show", "x", str(notes_dir))
     assert result.returncode == 1
     assert "directory" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- for the browser
+
+
+def test_open_library_reads_up_to_the_first_good_file(
+    notes_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcon_tui.library import open_library
+
+    loaded: list[str] = []
+    real_load = library_module.load
+
+    def counting_load(path):
+        loaded.append(Path(path).name)
+        return real_load(path)
+
+    monkeypatch.setattr(library_module, "load", counting_load)
+    library, rest = open_library(notes_dir)
+    assert loaded == ["a-devconf.md"]
+    assert [nb.title for nb in library.notebooks] == ["DevConf 2024"]
+    for entry in rest:
+        library = library.adding(entry)
+    assert [Path(nb.source).name for nb in library.notebooks] == GOOD
+    assert [Path(failure.path).name for failure in library.failures] == BAD
+    assert library.failures[0].label.startswith("c-broken.yml:3: ")
+
+
+def test_open_library_refuses_an_empty_or_unreadable_directory(tmp_path: Path) -> None:
+    from qcon_tui.formats import NotesError
+    from qcon_tui.library import open_library
+
+    with pytest.raises(NotesError, match="no notes files in this directory"):
+        open_library(tmp_path)
+    (tmp_path / "bad.yml").write_text("days: [\n", encoding="utf-8")
+    with pytest.raises(NotesError, match="none of its 1 notes file could be read"):
+        open_library(tmp_path)
+
+
+def test_step_talk_crosses_days_and_notebooks(notes_dir: Path) -> None:
+    library = load_library(notes_dir)
+    talks = [talk for _notebook, _day, talk in library.talks()]
+    devconf, qcon, _ops = library.notebooks
+    assert library.step_talk(devconf.talks[-1], 1) is qcon.talks[0]
+    assert library.step_talk(qcon.talks[0], -1) is devconf.talks[-1]
+    assert library.step_talk(talks[-1], 1) is talks[-1]  # stops at the ends
+    assert library.step_talk(talks[0], -1) is talks[0]
+    assert library.step_talk(qcon, 1) is qcon.talks[0]  # a notebook: its first talk forward
+    assert library.step_talk(qcon, -1) is devconf.talks[-1]  # and the one before it back
+    assert library.step_talk(qcon.days[1], 1) is qcon.days[1].talks[0]
+    assert library.step_talk(library, 1) is talks[0]
+    assert library.step_talk(library, -1) is talks[-1]
+    assert Library("empty").step_talk(None, 1) is None
+
+
+def test_library_index_reuses_the_indexes_it_has(notes_dir: Path) -> None:
+    library = load_library(notes_dir)
+    first = LibraryIndex(Library(library.title, library.notebooks[:1]))
+    grown = LibraryIndex(library, reuse=first)
+    assert grown.indexes[0] is first.indexes[0]
+    assert len(grown.indexes) == 3
+    assert {hit.notebook.title for hit in grown.search("serverless", limit=50)} == {
+        "DevConf 2024",
+        "QCon London 2017 takeaway points",
+        "Ops Summit 2023",
+    }
+    hit = grown.search("lambda")[0]
+    assert hit.spans == hit.hit.spans and hit.snippet == hit.hit.snippet
+
+
+def test_find_talk_in_several_notebooks(notes_dir: Path) -> None:
+    from qcon_tui.lookup import TalkNotFound, find_talk_in
+
+    library = load_library(notes_dir)
+    ops = library.notebooks[2]
+    assert find_talk_in(library.notebooks, "chaos engineering") is ops.talks[1]
+    assert find_talk_in(library.notebooks, ops.talks[0].id) is ops.talks[0]
+    with pytest.raises(TalkNotFound):
+        find_talk_in(library.notebooks, "zzzz qqqq xxxx")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -21,6 +21,9 @@ from rich.text import Text
 
 from .model import Block, Code, Day, Heading, ListBlock, ListItem, Notebook, Paragraph, Quote, Talk
 
+if TYPE_CHECKING:
+    from .library import Library
+
 __all__ = [
     "CURRENT_STYLE",
     "MATCH_STYLE",
@@ -29,6 +32,7 @@ __all__ = [
     "render_annotation",
     "render_day",
     "render_intro",
+    "render_library",
     "render_talk",
 ]
 
@@ -206,14 +210,24 @@ def _spaced(parts: Sequence[RenderableType]) -> Group:
 # --------------------------------------------------------------------------- public
 
 
-def position_label(notebook: Notebook, talk: Talk) -> str:
-    """Where a talk sits: "day 2 · talk 3 of 7"; just "talk 3 of 7" for an untitled day; "" if not found."""
+def position_label(notebook: Notebook, talk: Talk, *, conference: bool = False) -> str:
+    """Where a talk sits: "day 2 · talk 3 of 7"; just "talk 3 of 7" for an untitled day; "" if not found.
+
+    With `conference` (a talk of a library) the notebook's title leads:
+    "QCon London 2017 · day 2 · talk 3 of 7".
+    """
     where = notebook.locate(talk.id)
     if where is None:
         return ""
     day = notebook.days[where[0]]
     label = f"talk {where[1] + 1} of {len(day.talks)}"
-    return f"{day.title} · {label}" if day.title.strip() else label
+    label = f"{day.title} · {label}" if day.title.strip() else label
+    return _in_conference(notebook, label) if conference else label
+
+
+def _in_conference(notebook: Notebook, label: str) -> str:
+    """`label` led by the notebook's title, when it has one."""
+    return f"{notebook.title} · {label}" if notebook.title.strip() else label
 
 
 def date_label(value: str | None) -> str:
@@ -243,16 +257,18 @@ def render_talk(
     spans: Sequence[SpanLike] = (),
     current: int | None = None,
     annotation: str | None = None,
+    conference: bool = False,
 ) -> RenderableType:
     """One talk: title, where it sits, the known facts, the notes, your note, then its sources.
 
     `spans` (search matches) are highlighted; `current` is the index in `spans` of
     the match the reader stepped to, drawn more strongly. Unknown facts are left out.
     `annotation` (your own note) is drawn in a titled frame, apart from the author's.
+    `conference` names the notebook in the position line (a talk of a library).
     """
     marks = _Marks(spans, current)
     header: list[RenderableType] = [_highlight(_text(talk.title, TITLE_STYLE), marks.get("title"))]
-    position = position_label(notebook, talk)
+    position = position_label(notebook, talk, conference=conference)
     if position:
         header.append(_text(position, POSITION_STYLE))
     if talk.speakers:
@@ -314,13 +330,15 @@ def render_intro(notebook: Notebook) -> RenderableType:
     return Padding(_spaced(parts), (0, 0, 1, 0))
 
 
-def render_day(notebook: Notebook, day: Day) -> RenderableType:
-    """A day: its title, where it sits, and its talks in order."""
+def render_day(notebook: Notebook, day: Day, *, conference: bool = False) -> RenderableType:
+    """A day: its title, where it sits (in which notebook, with `conference`), and its talks."""
     where = next((i for i, candidate in enumerate(notebook.days) if candidate is day), None)
     count = len(day.talks)
     summary = f"{count} talk{'s' if count != 1 else ''}"
     if where is not None:
         summary = f"day {where + 1} of {len(notebook.days)} · {summary}"
+    if conference:
+        summary = _in_conference(notebook, summary)
     parts: list[RenderableType] = [
         Group(_text(day.title or "untitled day", TITLE_STYLE), _text(summary, POSITION_STYLE))
     ]
@@ -333,6 +351,35 @@ def render_day(notebook: Notebook, day: Day) -> RenderableType:
                 )
             )
         )
+    return Padding(_spaced(parts), (0, 0, 1, 0))
+
+
+def render_library(library: Library) -> RenderableType:
+    """A library: its title, what it holds, each notebook with its talk count, and what was skipped."""
+
+    def plural(count: int, noun: str) -> str:
+        return f"{count} {noun}{'s' if count != 1 else ''}"
+
+    notebooks = library.notebooks
+    talks = sum(len(notebook.talks) for notebook in notebooks)
+    summary = f"{plural(len(notebooks), 'notes file')} · {plural(talks, 'talk')}"
+    parts: list[RenderableType] = [Group(_text(library.title, TITLE_STYLE), _text(summary, POSITION_STYLE))]
+    if notebooks:
+        outline = [
+            Hanging(
+                Text("• ", style=BULLET_STYLE),
+                _text(f"{notebook.title or 'untitled'} — {plural(len(notebook.talks), 'talk')}"),
+                indent=2,
+            )
+            for notebook in notebooks
+        ]
+        parts.append(Group(*outline))
+    if library.failures:
+        skipped = [
+            Hanging(Text("• ", style=BULLET_STYLE), _text(failure.label), indent=2)
+            for failure in library.failures
+        ]
+        parts.append(Group(_text("Skipped (could not be read)", HEADING_STYLES[2]), *skipped))
     return Padding(_spaced(parts), (0, 0, 1, 0))
 
 

@@ -344,7 +344,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    """Open the browser. The notes load before any screen is drawn, so errors are one line."""
+    """Open the browser on a notes file, or a directory of them (a library).
+
+    The notes (a library's first readable file) load before any screen is drawn, so
+    errors are one line; a library's other files load while the browser runs.
+    """
     path = args.path
     if path is not None and not os.path.exists(path) and os.sep not in path and "." not in path:
         commands = ", ".join(build_parser()[1])
@@ -430,7 +434,12 @@ def build_tui_parser() -> argparse.ArgumentParser:
         description="Browse conference notes in the terminal.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    _add_path(parser)
+    parser.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="notes file, or a directory of them to browse as a library (default: the bundled notes)",
+    )
     parser.add_argument("--talk", metavar="ID", help="open this talk (id or title)")
     parser.add_argument("--search", metavar="QUERY", help="start with this search")
     parser.add_argument("--theme", metavar="NAME", help="colour theme (default: picked for the terminal)")

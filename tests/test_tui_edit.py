@@ -155,7 +155,7 @@ async def test_live_reload_keeps_the_talk_and_the_scroll(tmp_path: Path) -> None
         # The search index is rebuilt: the new talk is found.
         await pilot.press("slash", *"inserted")
         await settle(pilot)
-        assert "talk-new" in app._hits
+        assert "talk-new" in {hit.talk.id for hit in app._hits.values()}  # keyed by the talk object
 
 
 async def test_an_invalid_file_keeps_the_last_good_notes(tmp_path: Path) -> None:

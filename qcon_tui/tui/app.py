@@ -3,6 +3,10 @@
 State lives here and flows down: `selected` (the notebook, a day or a talk) and
 `match_index` (the search match stepped to) decide what the tree's cursor and the
 note pane show. Widgets report up with messages; the search runs in a thread worker.
+
+A directory opens as a library: the app holds a `Library` (a single file is a library
+of one), the tree gains a conference level, and the files after the first load in a
+thread worker while the first can already be read.
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import Footer, Header, Input, OptionList, Tree
+from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
 from textual.worker import get_current_worker
 
+from ..formats import NotesError
+from ..library import Library, LibraryEntry, LibraryIndex
 from ..model import Day, Notebook, Talk
 from ..render import position_label
+from .library_load import LibraryEntryLoaded, LibraryLoaded, loading_label
 from .personal import Change, LazyStore, StateChanged
 from .reload import NotesReloaded, NotesReloadFailed, NotesWatcher, carry_selection
 from .widgets.note_pane import NotePane, NoteView
@@ -40,7 +47,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
     from textual.widget import Widget
 
-    from ..search import Hit, SearchIndex
+    from ..search import Hit
     from ..topics import Topic
 
 #: Themes for terminals that can show 24-bit colour, and for those that cannot.
@@ -57,7 +64,7 @@ WRITING_ACTIONS = frozenset({"toggle_star", "annotate", "edit", "cycle_filter", 
 #: Textual's palette commands that write files; read-only drops them.
 WRITING_SYSTEM_COMMANDS = frozenset({"Screenshot"})
 
-Item = Notebook | Day | Talk
+Item = Notebook | Day | Talk | Library
 
 # Paired keys share one footer entry: "[ ] talk", "n N match".
 TALK_GROUP = Binding.Group("talk", compact=True)
@@ -162,27 +169,38 @@ class QconApp(App[int]):
 
     def __init__(
         self,
-        notebook: Notebook,
+        notebook: Notebook | Library,
         *,
         talk: Talk | None = None,
         search: str | None = None,
         theme: str | None = None,
         read_only: bool = False,
+        loader: Iterable[LibraryEntry] | None = None,
     ) -> None:
+        """Browse `notebook`, or a library; `loader` yields the library's files still to read."""
         super().__init__()
-        self.notebook = notebook
+        #: The library when a directory was opened (None for one notes file).
+        self._library = notebook if isinstance(notebook, Library) else None
+        #: The notebook shown: in a library, the one the selection belongs to.
+        self.notebook = self._first_notebook(notebook)
         #: Read-only (as served to others): no stars, notes, read marks, editing or suspending.
-        self.read_only = read_only
-        self._state = LazyStore(notebook)
+        #: A library is read-only for now: your state is kept per notes file, and one store
+        #: must not take the stars and notes of another file's talks.
+        self.read_only = read_only or self._library is not None
+        self._state = LazyStore(self.notebook)
         self._read_timer: Timer | None = None
         self._watcher: NotesWatcher | None = None
         self.title = notebook.title or "qcon-tui"
         self._start_talk = talk
         self._start_search = search or ""
         self._theme_request = theme
-        self._index: SearchIndex | None = None
+        self._loader = loader
+        self._homes: dict[int, Notebook] = {}  # id() of a library's day or talk → its notebook
+        for member in self._library.notebooks if self._library is not None else ():
+            self._remember(member)
+        self._index: LibraryIndex | None = None
         self._index_lock = threading.Lock()
-        self._hits: dict[str, Hit] = {}
+        self._hits: dict[int, Hit] = {}  # id() of a talk → its hit (talk ids repeat across notebooks)
         self._query = ""
         #: The topics found for a notebook (computed once, in the topics view).
         self._topics: tuple[Notebook, list[Topic]] | None = None
@@ -196,21 +214,28 @@ class QconApp(App[int]):
         yield SearchInput(placeholder="/ search the notes — try: facebok live", id="search")
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
-                yield TalkTree(self.notebook, id="tree").data_bind(
+                yield TalkTree(self._library or self.notebook, id="tree").data_bind(
                     QconApp.talk_filter, QconApp.schedule_order, QconApp.show_speakers
                 )
+                if self._loader is not None:
+                    yield Static("Loading…", id="loading", markup=False)
             with Vertical(id="main"):
-                yield ResultsList(id="results")
+                yield ResultsList(conference=self.in_library, id="results")
                 yield NotePane(self.notebook, id="notes")
         yield Footer()
 
     def on_mount(self) -> None:
         self._apply_theme()
         talks = self.notebook.talks
-        first: Item = self._start_talk or (talks[0] if talks else self.notebook)
+        first: Item = self._start_talk or (talks[0] if talks else self._library or self.notebook)
         if not self.read_only:
             self.query_one(TalkTree).marks = TalkMarks(gutter=True)
         self.selected = first
+        if self._library is not None:
+            for failure in self._library.failures:
+                self._report_failure(failure.label)
+        if self._loader is not None:
+            self.load_library(self._loader)
         self.query_one(TalkTree).focus()  # mount-time: nothing typed yet
         if self._start_search:
             search = self.query_one(SearchInput)
@@ -222,7 +247,7 @@ class QconApp(App[int]):
         self.run_worker(self._ensure_index, thread=True, group="index", exit_on_error=False)
         if not self.read_only:
             self.change_state(self._reconcile)
-        if self.notebook.source:
+        if self.notebook.source and not self.in_library:  # live reload: one notes file only
             self._watcher = NotesWatcher(self.notebook.source)
         self.set_interval(POLL_INTERVAL, self.check_for_changes)
 
@@ -243,10 +268,13 @@ class QconApp(App[int]):
     def watch_selected(self, item: Item | None) -> None:
         if item is None:
             return
+        self.notebook = self.notebook_of(item)
         self.match_index = None
         self._show()
         self.query_one(TalkTree).show_item(item)
-        self.sub_title = position_label(self.notebook, item) if isinstance(item, Talk) else ""
+        self.sub_title = (
+            position_label(self.notebook, item, conference=self.in_library) if isinstance(item, Talk) else ""
+        )
         self.refresh_bindings()
         self._start_read_timer(item)
 
@@ -254,8 +282,8 @@ class QconApp(App[int]):
         self._show()
 
     def _spans_for(self, item: Item | None) -> tuple[Any, ...]:
-        if isinstance(item, Talk) and item.id in self._hits:
-            return tuple(self._hits[item.id].spans)
+        if isinstance(item, Talk) and id(item) in self._hits:
+            return tuple(self._hits[id(item)].spans)
         return ()
 
     def _show(self) -> None:
@@ -267,7 +295,36 @@ class QconApp(App[int]):
         current = self.match_index if spans and self.match_index is not None else None
         mine = isinstance(item, Talk) and not self.read_only
         annotation = self._state.annotation(item.id) if mine else None
-        self.query_one(NotePane).view = NoteView(item, spans, current, annotation)
+        notebook = self.notebook if self.in_library else None  # the pane names the conference
+        self.query_one(NotePane).view = NoteView(item, spans, current, annotation, notebook=notebook)
+
+    @property
+    def library(self) -> Library:
+        """Every notebook being browsed: the directory's library, or a library of the one notebook."""
+        return self._library if self._library is not None else Library.of(self.notebook)
+
+    @property
+    def in_library(self) -> bool:
+        """Whether a directory was opened (the tree, results and pane name the conference)."""
+        return self._library is not None
+
+    def notebook_of(self, item: Item) -> Notebook:
+        """The notebook `item` (a notebook, or one of its days or talks) belongs to."""
+        if isinstance(item, Notebook):
+            return item
+        return self._homes.get(id(item), self.notebook)
+
+    def _remember(self, notebook: Notebook) -> None:
+        for day in notebook.days:
+            self._homes[id(day)] = notebook
+            for talk in day.talks:
+                self._homes[id(talk)] = notebook
+
+    @staticmethod
+    def _first_notebook(source: Notebook | Library) -> Notebook:
+        if isinstance(source, Notebook):
+            return source
+        return source.notebooks[0] if source.notebooks else Notebook(source.title)
 
     @property
     def tree_visible(self) -> bool:
@@ -283,8 +340,9 @@ class QconApp(App[int]):
     @on(Tree.NodeHighlighted, "#tree")
     def follow_tree_cursor(self, event: Tree.NodeHighlighted[object]) -> None:
         """The tree's cursor moved: show what it is on (stale messages are ignored)."""
-        if event.node is event.control.cursor_node and isinstance(event.node.data, Notebook | Day | Talk):
-            self.selected = event.node.data
+        data = event.node.data
+        if event.node is event.control.cursor_node and isinstance(data, Notebook | Day | Talk | Library):
+            self.selected = self.library if isinstance(data, Library) else data  # the root: as loaded so far
 
     @on(Tree.NodeSelected, "#tree")
     def read_selected_talk(self, event: Tree.NodeSelected[object]) -> None:
@@ -321,14 +379,16 @@ class QconApp(App[int]):
 
     # ------------------------------------------------------------------ search
 
-    def _ensure_index(self) -> SearchIndex:
-        """The search index, built on first need (thread-safe; built once)."""
-        with self._index_lock:
-            if self._index is None:
-                from ..search import SearchIndex
+    def _ensure_index(self) -> LibraryIndex:
+        """The search index of every notebook, built on first need (thread-safe).
 
-                self._index = SearchIndex(self.notebook)
-            return self._index
+        Built again when a library gains a notebook, reusing each notebook's index.
+        """
+        with self._index_lock:
+            library, index = self.library, self._index
+            if index is None or list(map(id, index.library.notebooks)) != list(map(id, library.notebooks)):
+                self._index = index = LibraryIndex(library, reuse=index)
+            return index
 
     @work(exclusive=True, group="search", thread=True, exit_on_error=False)
     def run_search(self, query: str) -> None:
@@ -343,11 +403,11 @@ class QconApp(App[int]):
         if message.query != self._query:
             return
         hits = self._within_topic(message.query, message.hits)
-        self._hits = {hit.talk.id: hit for hit in hits}
+        self._hits = {id(hit.talk): hit for hit in hits}
         results = self.query_one(ResultsList)
         results.show_hits(hits, message.query)
         results.display = True
-        self.query_one(TalkTree).mark_hits(set(self._hits))
+        self.query_one(TalkTree).mark_hits([hit.talk for hit in hits])
         self._show()
         self.refresh_bindings()
 
@@ -362,6 +422,9 @@ class QconApp(App[int]):
         if topic is None:
             return hits
         order = {ref.talk.id: number for number, ref in enumerate(topic.talks)}
+        if self.in_library:  # the topic is one conference's: the same talk id elsewhere is not its
+            homes = {id(ref.notebook) for ref in topic.talks}
+            hits = [hit for hit in hits if id(self.notebook_of(hit.talk)) in homes]
         return sorted((hit for hit in hits if hit.talk.id in order), key=lambda hit: order[hit.talk.id])
 
     def _end_search(self) -> None:
@@ -377,7 +440,7 @@ class QconApp(App[int]):
 
     def open_hit(self, hit: Hit) -> None:
         """Show the hit's talk with its matches lit, scrolled to the first one."""
-        self._hits.setdefault(hit.talk.id, hit)
+        self._hits.setdefault(id(hit.talk), hit)
         self.selected = hit.talk
         self.match_index = 0
         self.focus_now(self.query_one(NotePane))
@@ -386,6 +449,53 @@ class QconApp(App[int]):
         """Show `talk` (from the palette) and move to its notes."""
         self.selected = talk
         self.focus_now(self.query_one(NotePane))
+
+    # ------------------------------------------------------------------ library
+
+    @work(thread=True, group="library", exit_on_error=False)
+    def load_library(self, entries: Iterable[LibraryEntry]) -> None:
+        """Read the library's remaining files in a thread; each is posted up as it is read."""
+        worker = get_current_worker()
+        error: str | None = None
+        try:
+            for entry in entries:
+                if worker.is_cancelled:
+                    return
+                self.post_message(LibraryEntryLoaded(entry))
+        except NotesError as problem:  # the directory itself could not be listed
+            error = str(problem)
+        self.post_message(LibraryLoaded(error))
+
+    @on(LibraryEntryLoaded)
+    def add_loaded_notebook(self, message: LibraryEntryLoaded) -> None:
+        """A file of the library was read: its conference joins the tree (or its failure is told)."""
+        entry, library = message.entry, self._library
+        if library is None:
+            return
+        self._library = library.adding(entry)
+        self.query_one("#loading", Static).update(loading_label(entry))
+        if entry.notebook is None:
+            self._report_failure(entry.failure.label if entry.failure else entry.path)
+            return
+        self._remember(entry.notebook)
+        self.query_one(TalkTree).add_notebook(entry.notebook)
+        if isinstance(self.selected, Library):
+            # The overview grows; before any talk could be shown, the first one is.
+            first = not library.notebooks and bool(entry.notebook.talks)
+            self.selected = entry.notebook.talks[0] if first else self._library
+        if self._query.strip():
+            self.run_search(self._query)  # the results take in the new notebook
+
+    @on(LibraryLoaded)
+    def finish_loading(self, message: LibraryLoaded) -> None:
+        """Every file is read: the progress line goes and the search index is completed."""
+        self.query_one("#loading", Static).display = False
+        if message.error:
+            self._report_failure(message.error)
+        self.run_worker(self._ensure_index, thread=True, group="index", exit_on_error=False)
+
+    def _report_failure(self, text: str) -> None:
+        self.notify(text, title="Skipped: cannot read", severity="warning", timeout=8, markup=False)
 
     # ------------------------------------------------------------------ actions
 
@@ -428,20 +538,24 @@ class QconApp(App[int]):
             self.focus_now(self.query_one(NotePane))
 
     def action_step_talk(self, delta: int) -> None:
-        """`]` / `[`: the next or previous talk the tree lists, across days, in the tree's order."""
+        """`]` / `[`: the next or previous talk the tree lists, across days (and a library's
+        notebooks), in the tree's order."""
         tree = self.query_one(TalkTree)
         listed = tree.listed_talks()
         if not listed:
             return
         item = self.selected
         # Every talk's place in the tree's order, listed or not, so a talk the filter
-        # hides still has neighbours; a day sits just before its first talk.
+        # hides still has neighbours; a day (or notebook) sits just before its first talk.
         place: dict[int, float] = {}
         for number, talk in enumerate(tree.ordered_talks()):
             place[id(talk)] = number
-        for day in self.notebook.days:
-            if day.talks:
-                place[id(day)] = min(place[id(talk)] for talk in day.talks) - 0.5
+        for notebook in self.library.notebooks:
+            if notebook.talks:
+                place[id(notebook)] = min(place[id(talk)] for talk in notebook.talks) - 0.75
+            for day in notebook.days:
+                if day.talks:
+                    place[id(day)] = min(place[id(talk)] for talk in day.talks) - 0.5
         if isinstance(item, Talk) and any(talk is item for talk in listed):
             index = next(n for n, talk in enumerate(listed) if talk is item) + delta
             self.selected = listed[max(0, min(len(listed) - 1, index))]
@@ -775,24 +889,37 @@ def run_app(
 ) -> int:
     """Load the notes at `path` (the bundled notes if None) and run the browser.
 
-    `talk` (an id or a fuzzy title) picks the talk shown first, `search` starts
-    with that query typed, `theme` overrides the automatic theme choice,
-    `read_only` (for serving to others) keeps the browser from writing anything
-    or leaving to a shell. Returns the exit code.
+    A directory opens as a library: its first readable file before the app starts
+    (so a directory with nothing to read is one error line, `NotesError`), the rest
+    in the background. `talk` (an id or a fuzzy title) picks the talk shown first,
+    `search` starts with that query typed, `theme` overrides the automatic theme
+    choice, `read_only` (for serving to others) keeps the browser from writing
+    anything or leaving to a shell. Returns the exit code.
     """
     from .. import load
-    from ..lookup import TalkNotFound, find_talk
+    from ..library import open_library
+    from ..lookup import TalkNotFound, find_talk_in
 
-    notebook = load(path)
+    source: Notebook | Library
+    loader: Iterable[LibraryEntry] | None = None
+    if path is not None and os.path.isdir(path):
+        source, loader = open_library(path)
+        if talk:  # the talk may be in any file: read them all before looking
+            for entry in loader:
+                source = source.adding(entry)
+            loader = None
+    else:
+        source = load(path)
     start: Talk | None = None
     if talk:
+        notebooks = source.notebooks if isinstance(source, Library) else (source,)
         try:
-            start = find_talk(notebook, talk)
+            start = find_talk_in(notebooks, talk)
         except TalkNotFound as error:
             import sys
 
             print(f"qcon-tui: error: {error}", file=sys.stderr)
             return 2
-    app = QconApp(notebook, talk=start, search=search, theme=theme, read_only=read_only)
+    app = QconApp(source, talk=start, search=search, theme=theme, read_only=read_only, loader=loader)
     result = app.run(mouse=mouse)
     return result if isinstance(result, int) else (app.return_code or 0)

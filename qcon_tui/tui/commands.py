@@ -39,9 +39,8 @@ class NotesCommands(Provider):
 
     def _commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         app = self.qcon
-        for talk in app.notebook.talks:
-            day = app.notebook.day_of(talk)
-            where = day.title if day is not None and day.title else ""
+        for notebook, day, talk in app.library.talks():  # every notebook of a library
+            where = " › ".join(t for t in (notebook.title if app.in_library else "", day.title) if t)
             yield f"Open: {talk.title}", partial(app.open_talk, talk), where
         yield "Topics", app.action_topics, "Terms that recur across talks; choose one to filter by it"
         yield "Toggle the talk tree", app.action_toggle_tree, "Show or hide the day/talk tree"

@@ -1,4 +1,4 @@
-"""The note pane: the selected talk (or day, or the notebook) rendered with Rich."""
+"""The note pane: the selected talk (or day, notebook or library) rendered with Rich."""
 
 from __future__ import annotations
 
@@ -11,18 +11,21 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ...library import Library
 from ...model import Day, Notebook, Talk
-from ...render import SpanLike, current_match_line, render_day, render_intro, render_talk
+from ...render import SpanLike, current_match_line, render_day, render_intro, render_library, render_talk
 
 
 @dataclass(frozen=True)
 class NoteView:
     """What the pane shows: an item, its search matches, the one stepped to and your note."""
 
-    item: Notebook | Day | Talk
+    item: Notebook | Day | Talk | Library
     spans: Sequence[SpanLike] = ()
     current: int | None = None
     annotation: str | None = None
+    #: The notebook `item` belongs to, in a library (None: the pane's own notebook).
+    notebook: Notebook | None = None
 
 
 def same_place(a: object, b: object) -> bool:
@@ -56,6 +59,7 @@ class NotePane(VerticalScroll):
         super().__init__(id=id)
         self.notebook = notebook
         self._shown: object = None
+        self._shown_in: Notebook | None = None  # the notebook of what is shown, in a library
 
     def compose(self):
         yield Static(id="note-body")
@@ -63,13 +67,22 @@ class NotePane(VerticalScroll):
     def render_view(self, view: NoteView) -> RenderableType:
         """The Rich renderable for `view`."""
         item = view.item
+        notebook = self.notebook if view.notebook is None else view.notebook
+        conference = view.notebook is not None  # in a library, say which conference
         if isinstance(item, Talk):
             return render_talk(
-                self.notebook, item, spans=view.spans, current=view.current, annotation=view.annotation
+                notebook,
+                item,
+                spans=view.spans,
+                current=view.current,
+                annotation=view.annotation,
+                conference=conference,
             )
         if isinstance(item, Day):
-            return render_day(self.notebook, item)
-        return render_intro(self.notebook)
+            return render_day(notebook, item, conference=conference)
+        if isinstance(item, Library):
+            return render_library(item)
+        return render_intro(item if isinstance(item, Notebook) else notebook)
 
     def watch_view(self, view: NoteView | None) -> None:
         if view is None:
@@ -77,9 +90,10 @@ class NotePane(VerticalScroll):
         self.query_one("#note-body", Static).update(self.render_view(view))
         if view.current is not None:
             self.call_after_refresh(self.scroll_to_current)
-        elif not same_place(view.item, self._shown):
+        elif not same_place(view.item, self._shown) or view.notebook is not self._shown_in:
+            # (In a library, "day 1" of one conference is not "day 1" of the next.)
             self.scroll_home(animate=False)
-        self._shown = view.item
+        self._shown, self._shown_in = view.item, view.notebook
 
     def scroll_to_current(self) -> None:
         """Bring the current match into view, a third of the way down the pane."""

@@ -1,4 +1,7 @@
-"""The search results: one row per talk, "day › talk" and a snippet with the matches lit."""
+"""The search results: one row per talk, "day › talk" and a snippet with the matches lit.
+
+In a library each row also names its conference: "QCon London 2017 › day 2 › talk".
+"""
 
 from __future__ import annotations
 
@@ -51,10 +54,12 @@ def snippet_window(
     return excerpt, shifted
 
 
-def result_prompt(hit: object, width: int) -> Text:
+def result_prompt(hit: object, width: int, *, conference: bool = False) -> Text:
     """Two lines for one hit: "day › talk", then the snippet with matched words lit.
 
-    Each line is cut to `width` with an ellipsis, so every row is the same height.
+    With `conference` (a library's hit, which carries its `notebook`) the heading
+    starts with the notebook's title. Each line is cut to `width` with an ellipsis,
+    so every row is the same height.
     """
     width = max(4, width)
     talk = hit.talk  # type: ignore[attr-defined]
@@ -64,6 +69,12 @@ def result_prompt(hit: object, width: int) -> Text:
         heading.append(day.title, style="dim")
         heading.append(" › ", style="dim")
     heading.append(_one_line(talk.title), style="bold")
+    notebook = getattr(hit, "notebook", None) if conference else None
+    if notebook is not None and notebook.title:
+        # The conference leads, but gives way (down to a few letters) to the talk's title.
+        where = Text(_one_line(notebook.title), style="dim")
+        where.truncate(max(12, width - heading.cell_len - 3), overflow="ellipsis")
+        heading = Text.assemble(where, (" › ", "dim"), heading)
     heading.truncate(width, overflow="ellipsis")
     snippet = getattr(hit, "snippet", "") or ""
     if not snippet or snippet == talk.title:
@@ -83,9 +94,11 @@ def _one_line(text: str) -> str:
 class ResultsList(OptionList):
     """Ranked search hits, best first; selecting one opens the talk."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, conference: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.hits: list[object] = []
+        #: Whether rows name their conference (hits from a library of several notebooks).
+        self.conference = conference
         self._query = ""
 
     def show_hits(self, hits: Sequence[object], query: str) -> None:
@@ -99,7 +112,8 @@ class ResultsList(OptionList):
             self.add_option(Option(message, disabled=True))
             return
         width = self.row_width()
-        self.add_options([Option(result_prompt(hit, width), id=str(n)) for n, hit in enumerate(hits)])
+        rows = [result_prompt(hit, width, conference=self.conference) for hit in hits]
+        self.add_options([Option(row, id=str(n)) for n, row in enumerate(rows)])
         self.highlighted = 0
 
     def row_width(self) -> int:

@@ -1,7 +1,9 @@
 """The day/talk tree: the notebook at the root, days under it, talks as leaves.
 
-Nodes carry the model objects (`data=`), so handlers read `event.node.data`
-rather than parsing labels. Labels are `Text`, so titles are never read as markup.
+For a library (a directory of notes files) the library is the root and each
+notebook a node above its days; notebooks are added as they load. Nodes carry
+the model objects (`data=`), so handlers read `event.node.data` rather than
+parsing labels. Labels are `Text`, so titles are never read as markup.
 
 Your own marks show in a two-cell gutter before each title: `★` for a starred
 talk, a dim `•` for one not read yet (a starred talk shows its star). The app
@@ -21,6 +23,7 @@ from textual.reactive import var
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from ...library import Library
 from ...model import Day, Notebook, Talk
 from ...ordering import schedule_order
 
@@ -30,8 +33,16 @@ _identity = id
 
 def day_label(day: Day, hits: int | None = None) -> Text:
     """ "day 1 (7)", or "day 1 (2/7)" while a search is showing `hits` of its talks."""
-    title = day.title or "untitled day"
-    count = f"({len(day.talks)})" if hits is None else f"({hits}/{len(day.talks)})"
+    return _counted(day.title or "untitled day", len(day.talks), hits)
+
+
+def notebook_label(notebook: Notebook, hits: int | None = None) -> Text:
+    """A notebook in a library: "QCon London 2017 (42)", or "(3/42)" while a search shows `hits`."""
+    return _counted(notebook.title or "untitled notes", len(notebook.talks), hits)
+
+
+def _counted(title: str, total: int, hits: int | None) -> Text:
+    count = f"({total})" if hits is None else f"({hits}/{total})"
     label = Text(title)
     label.append(" ")
     label.append(count, style="dim")
@@ -101,7 +112,7 @@ def talk_label(
 
 
 class TalkTree(Tree[object]):
-    """The notebook's outline, with vim-style movement and search hits marked."""
+    """The notebook's (or library's) outline, with vim-style movement and search hits marked."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
@@ -128,15 +139,17 @@ class TalkTree(Tree[object]):
     marks: var[TalkMarks] = var(TalkMarks(), init=False)
     """Stars and read marks, shown in the gutter."""
 
-    def __init__(self, notebook: Notebook, *, id: str | None = None) -> None:
+    def __init__(self, notebook: Notebook | Library, *, id: str | None = None) -> None:
         super().__init__(Text(notebook.title or "notes"), data=notebook, id=id)
         self.notebook = notebook
         self.show_root = True
         self.guide_depth = 2
         self._node_by_item: dict[int, TreeNode[object]] = {}
+        self._notebook_rows: list[tuple[Notebook, TreeNode[object]]] = []
         self._day_rows: list[tuple[Day, TreeNode[object]]] = []
         self._talk_rows: list[tuple[Talk, TreeNode[object]]] = []
-        self._hits: Collection[str] | None = None
+        #: `id()` of the talks a search found (talk ids repeat across a library's notebooks).
+        self._hits: Collection[int] | None = None
         #: Ids of the talks the filter lets through, fixed when the filter was chosen
         #: (a talk read or unstarred meanwhile stays until the filter changes), or None.
         self._visible: frozenset[str] | None = None
@@ -149,9 +162,13 @@ class TalkTree(Tree[object]):
         """A day's talks in the order the tree lists them (filter aside)."""
         return schedule_order(day.talks) if self.schedule_order else list(day.talks)
 
+    def notebooks(self) -> tuple[Notebook, ...]:
+        """The notebooks the tree shows: a library's, or the one notebook."""
+        return self.notebook.notebooks if isinstance(self.notebook, Library) else (self.notebook,)
+
     def ordered_talks(self) -> list[Talk]:
         """Every talk in the tree's order, listed or filtered out."""
-        return [talk for day in self.notebook.days for talk in self.day_talks(day)]
+        return [talk for nb in self.notebooks() for day in nb.days for talk in self.day_talks(day)]
 
     def listed_talks(self) -> list[Talk]:
         """The talks the tree lists, top to bottom (what `[` and `]` step through)."""
@@ -174,35 +191,67 @@ class TalkTree(Tree[object]):
             self.root.set_label(Text(self.notebook.title or "notes"))
             self.root.data = self.notebook
         self._node_by_item = {_identity(self.notebook): self.root}
-        self._day_rows, self._talk_rows = [], []
+        self._notebook_rows, self._day_rows, self._talk_rows = [], [], []
+        if isinstance(self.notebook, Library):
+            for member in self.notebook.notebooks:
+                self._add_notebook_node(member)
+        else:
+            self._add_days(self.root, self.notebook)
+        self._relabel()
+        self._show_view()
+        if keep is not None and self.is_mounted:
+            self.show_item(keep)
+
+    def add_notebook(self, notebook: Notebook) -> None:
+        """A library's next notebook has loaded: add it (days and talks) as the last conference."""
+        if not isinstance(self.notebook, Library):
+            return
+        self.notebook = Library(
+            self.notebook.title, (*self.notebook.notebooks, notebook), source=self.notebook.source
+        )
+        self._add_notebook_node(notebook)
+        self._relabel()
+
+    def _add_notebook_node(self, notebook: Notebook) -> None:
+        # Only the first is expanded, so a big library opens as a list of conferences.
+        node = self.root.add(notebook_label(notebook), data=notebook, expand=not self._notebook_rows)
+        self._node_by_item[_identity(notebook)] = node
+        self._notebook_rows.append((notebook, node))
+        self._add_days(node, notebook)
+
+    def _add_days(self, parent: TreeNode[object], notebook: Notebook) -> None:
         visible = self._visible
-        for day in self.notebook.days:
+        for day in notebook.days:
             talks = [talk for talk in self.day_talks(day) if visible is None or talk.id in visible]
             if visible is not None and not talks:
                 continue
-            day_node = self.root.add(day_label(day), data=day, expand=True)
+            day_node = parent.add(day_label(day), data=day, expand=True)
             self._node_by_item[_identity(day)] = day_node
             self._day_rows.append((day, day_node))
             for talk in talks:
                 leaf = day_node.add_leaf(Text(talk.title), data=talk)
                 self._node_by_item[_identity(talk)] = leaf
                 self._talk_rows.append((talk, leaf))
-        self._relabel()
-        self._show_view()
-        if keep is not None and self.is_mounted:
-            self.show_item(keep)
 
     def _relabel(self) -> None:
         """Label every row from the marks, the speakers setting and the search hits."""
         hits, marks, speakers = self._hits, self.marks, self.show_speakers
-        # A talk's row starts after two levels of guides; the scrollbar takes a cell.
-        width = self.size.width - 2 * self.guide_depth - 1 if self.size.width else None
+        # A talk's row starts after two levels of guides (three in a library); the
+        # scrollbar takes a cell.
+        levels = 3 if self._notebook_rows else 2
+        width = self.size.width - levels * self.guide_depth - 1 if self.size.width else None
         for talk, node in self._talk_rows:
-            missed = hits is not None and talk.id not in hits
+            missed = hits is not None and _identity(talk) not in hits
             node.set_label(talk_label(talk, marks, speakers=speakers, missed=missed, width=width))
         for day, node in self._day_rows:
-            count = None if hits is None else sum(1 for talk in day.talks if talk.id in hits)
+            count = None if hits is None else sum(1 for talk in day.talks if _identity(talk) in hits)
             label = day_label(day, count)
+            if count == 0:
+                label.stylize("dim")
+            node.set_label(label)
+        for notebook, node in self._notebook_rows:
+            count = None if hits is None else sum(_identity(talk) in hits for talk in notebook.talks)
+            label = notebook_label(notebook, count)
             if count == 0:
                 label.stylize("dim")
             node.set_label(label)
@@ -228,7 +277,7 @@ class TalkTree(Tree[object]):
     def _filtered_ids(self) -> frozenset[str] | None:
         if self.talk_filter == "all":
             return None
-        return frozenset(talk.id for talk in self.notebook.talks if self._passes(talk))
+        return frozenset(talk.id for talk in self.ordered_talks() if self._passes(talk))
 
     def watch_talk_filter(self) -> None:
         self._visible = self._filtered_ids()
@@ -249,7 +298,9 @@ class TalkTree(Tree[object]):
             self._relabel()
 
     def node_for(self, item: object) -> TreeNode[object] | None:
-        """The node that carries `item` (the notebook, a day or a talk)."""
+        """The node that carries `item` (the notebook, a day or a talk; a library is the root)."""
+        if isinstance(item, Library):
+            return self.root  # a library grows as files load; the root stands for every version
         return self._node_by_item.get(_identity(item))
 
     def show_item(self, item: object) -> None:
@@ -258,8 +309,10 @@ class TalkTree(Tree[object]):
         if node is None or self.cursor_node is node:
             return
         parent = node.parent
-        if parent is not None and not parent.is_expanded:
-            parent.expand()
+        while parent is not None:  # a library's talk may sit in a folded conference
+            if not parent.is_expanded:
+                parent.expand()
+            parent = parent.parent
         # Reading `last_line` lays out the tree's lines, so the node knows its line.
         if self.last_line < 0 or node.line < 0:
             return
@@ -276,9 +329,12 @@ class TalkTree(Tree[object]):
         if self.cursor_node is not None and self.size.height:
             self.scroll_to_node(self.cursor_node, animate=False)
 
-    def mark_hits(self, talk_ids: Collection[str] | None) -> None:
-        """Dim the talks a search did not find (`None`: no search, nothing dimmed)."""
-        self._hits = talk_ids
+    def mark_hits(self, found: Collection[Talk] | None) -> None:
+        """Dim the talks a search did not find (`None`: no search, nothing dimmed).
+
+        Talks are told apart by identity: two notebooks of a library may share talk ids.
+        """
+        self._hits = None if found is None else {_identity(talk) for talk in found}
         self._relabel()
 
     def action_collapse_or_parent(self) -> None:

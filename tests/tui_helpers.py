@@ -63,3 +63,53 @@ async def type_search(pilot: Pilot[object], query: str) -> None:
 def _keys(text: str) -> list[str]:
     names = {" ": "space", "[": "left_square_bracket", "]": "right_square_bracket", "?": "question_mark"}
     return [names.get(char, char) for char in text]
+
+
+def library_app(directory: str | Path, **kwargs: object) -> QconApp:
+    """A browser on the notes files of `directory`, opened as `qcon-tui DIR` opens it.
+
+    The first readable file is read here; the others load in the app's worker.
+    """
+    from qcon_tui.library import open_library
+
+    kwargs.setdefault("theme", THEME)
+    library, rest = open_library(directory)
+    return QconApp(library, loader=rest, **kwargs)  # type: ignore[arg-type]
+
+
+def write_library(root: Path) -> Path:
+    """A directory of notes: the bundled notes as YAML, a small Markdown file and a broken file.
+
+    In name order: QCon London 2017 (a-), DevConf 2024 (b-), then the broken one (c-).
+    """
+    from qcon_tui.formats.yamlfmt import write_yaml
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "a-qcon-london-2017.yaml").write_text(write_yaml(notebook()), encoding="utf-8")
+    (root / "b-devconf-2024.md").write_text(DEVCONF_NOTES, encoding="utf-8")
+    (root / "c-broken.yml").write_text("title: x\ndays: [\n", encoding="utf-8")
+    return root
+
+
+#: A small hand-written Markdown notebook for the library tests.
+DEVCONF_NOTES = """\
+# DevConf 2024
+
+## Day one
+
+### Serverless at scale
+
+- we moved everything to lambda
+- cold starts hurt; tracing with opentelemetry
+
+### Containers in production
+
+- kubernetes everywhere
+- containers need budgets too
+
+## Day two
+
+### Platform teams
+
+- a paved road beats a mandate
+"""

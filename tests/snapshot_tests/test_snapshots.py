@@ -6,11 +6,13 @@ Update with `pytest tests/snapshot_tests --snapshot-update` after checking the d
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.pilot import Pilot
 
 from qcon_tui.tui.widgets.search_input import SearchInput
-from tests.tui_helpers import make_app, settle, type_search
+from tests.tui_helpers import library_app, make_app, settle, type_search, write_library
 
 SIZES = [(80, 24), (120, 40), (50, 20)]
 IDS = ["80x24", "120x40", "50x20"]
@@ -83,3 +85,12 @@ def test_topic_chosen_filters_the_tree(snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=choose)
+
+
+def test_library_tree(snap_compare, tmp_path: Path) -> None:
+    """A directory as a library: its conferences in the tree (the first folded up), the
+    library's overview in the pane, and the file that could not be read told in a toast."""
+    directory = write_library(tmp_path / "conferences")
+    assert snap_compare(
+        library_app(directory), terminal_size=(80, 24), press=["g", "down", "h", "up"], run_before=_steady
+    )

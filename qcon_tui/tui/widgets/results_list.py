@@ -73,7 +73,7 @@ def result_prompt(hit: object, width: int, *, conference: bool = False) -> Text:
     if notebook is not None and notebook.title:
         # The conference leads, but gives way (down to a few letters) to the talk's title.
         where = Text(_one_line(notebook.title), style="dim")
-        where.truncate(max(12, width - heading.cell_len - 3), overflow="ellipsis")
+        where.truncate(max(16, width - heading.cell_len - 3), overflow="ellipsis")
         heading = Text.assemble(where, (" › ", "dim"), heading)
     heading.truncate(width, overflow="ellipsis")
     snippet = getattr(hit, "snippet", "") or ""

@@ -194,6 +194,7 @@ class QconApp(App[int]):
         self._start_talk = talk
         self._start_search = search or ""
         self._theme_request = theme
+        self._choose_theme()
         self._loader = loader
         self._homes: dict[int, Notebook] = {}  # id() of a library's day or talk → its notebook
         for member in self._library.notebooks if self._library is not None else ():
@@ -251,17 +252,19 @@ class QconApp(App[int]):
             self._watcher = NotesWatcher(self.notebook.source)
         self.set_interval(POLL_INTERVAL, self.check_for_changes)
 
-    def _apply_theme(self) -> None:
+    def _choose_theme(self) -> None:
+        """Set the theme before the first stylesheet pass, so it is not computed twice."""
         wanted = self._theme_request
-        if wanted and wanted in self.available_themes:
-            self.theme = wanted
-            return
-        if wanted:
+        self.theme = wanted if wanted and wanted in self.available_themes else pick_theme()
+
+    def _apply_theme(self) -> None:
+        """Say so when the theme asked for does not exist (the default was used)."""
+        wanted = self._theme_request
+        if wanted and wanted not in self.available_themes:
             known = ", ".join(sorted(self.available_themes))
             self.notify(
                 f"No theme called {wanted!r}; known themes: {known}", severity="warning", markup=False
             )
-        self.theme = pick_theme()
 
     # ------------------------------------------------------------------ state → widgets
 

@@ -231,18 +231,18 @@ def _in_conference(notebook: Notebook, label: str) -> str:
 
 
 def date_label(value: str | None) -> str:
-    """An ISO date ("2017-03-07") as "Tue 7 Mar 2017"; anything else as written."""
+    """An ISO date ("2017-03-07") as "Tuesday 7 March 2017"; anything else as written."""
     if not value:
         return ""
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
         return value
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def when_label(talk: Talk) -> str:
-    """The known facts of when and where, e.g. "Tue 7 Mar 2017 · 11:50–12:40 · Fleming, 3rd flr."."""
+    """The known facts of when and where, e.g. "Tuesday 7 March 2017 · 11:50–12:40 · Fleming, 3rd flr."."""
     if talk.start and talk.end:
         time = f"{talk.start}–{talk.end}"
     else:

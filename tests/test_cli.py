@@ -189,3 +189,24 @@ def test_validate_a_schedule_checks_it_against_its_notes(tmp_path) -> None:
     broken = run_cli("validate", str(schedule))
     assert broken.returncode == 1
     assert broken.stdout.startswith(f"{schedule}:")
+
+
+def test_show_prints_the_schedule_facts_of_a_talk() -> None:
+    out = run_cli("show", "facebook live").stdout
+    for fact in (
+        "Sachin Kulkarni (Facebook)",
+        "Architectures You've Always Wondered About",
+        "Tuesday 7 March 2017",
+        "11:50–12:40",
+        "Fleming, 3rd flr.",
+    ):
+        assert fact in out, fact
+
+
+def test_show_a_talk_without_metadata_has_a_clean_header() -> None:
+    out = run_cli("show", "uber speed").stdout
+    lines = [line.strip() for line in out.splitlines()]
+    assert lines[0] == "Enabling Innovation at Uber Speed"
+    assert lines[1] == "day 1 · talk 4 of 7"
+    assert lines[2] == "", "no speaker, track or time lines for a talk the schedule does not know"
+    assert "None" not in out and "Sources" not in out

@@ -90,7 +90,7 @@ def test_header_shows_title_position_and_every_known_fact() -> None:
     assert lines[1] == "day 2 · talk 2 of 3"
     assert "Sachin Kulkarni (Facebook), Ann Other" in text
     assert "Architectures You've Always Wondered About" in text
-    assert "Tue 7 Mar 2017 · 11:50–12:40 · Fleming, 3rd flr." in text
+    assert "Tuesday 7 March 2017 · 11:50–12:40 · Fleming, 3rd flr." in text
     assert "Sources" in text and "https://example.com/slides" in text
 
 
@@ -240,7 +240,7 @@ def test_position_and_when_labels() -> None:
     assert when_label(Talk(id="a", title="A")) == ""
     assert when_label(Talk(id="a", title="A", start="10:00")) == "10:00"
     assert when_label(Talk(id="a", title="A", room="Room 1")) == "Room 1"
-    assert date_label("2017-03-08") == "Wed 8 Mar 2017"
+    assert date_label("2017-03-08") == "Wednesday 8 March 2017"
     assert date_label("8 March") == "8 March"
 
 

@@ -29,6 +29,17 @@ def test_start_screen(snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=_steady)
 
 
+def test_header_without_schedule_facts(snap_compare) -> None:
+    """A talk the schedule does not know: title and position, then straight to the notes."""
+
+    async def open_uber(pilot: Pilot[object]) -> None:
+        await _steady(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_uber)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_search_with_results(snap_compare, size: tuple[int, int]) -> None:
     async def search(pilot: Pilot[object]) -> None:

@@ -197,7 +197,7 @@ class TalkTree(Tree[object]):
                 self._add_notebook_node(member)
         else:
             self._add_days(self.root, self.notebook)
-        self._relabel()
+        self._relabel(talks=self._label_width() is not None and self.show_speakers)
         self._show_view()
         if keep is not None and self.is_mounted:
             self.show_item(keep)
@@ -229,20 +229,36 @@ class TalkTree(Tree[object]):
             self._node_by_item[_identity(day)] = day_node
             self._day_rows.append((day, day_node))
             for talk in talks:
-                leaf = day_node.add_leaf(Text(talk.title), data=talk)
+                leaf = day_node.add_leaf(self._talk_row_label(talk), data=talk)
                 self._node_by_item[_identity(talk)] = leaf
                 self._talk_rows.append((talk, leaf))
 
-    def _relabel(self) -> None:
-        """Label every row from the marks, the speakers setting and the search hits."""
-        hits, marks, speakers = self._hits, self.marks, self.show_speakers
+    def _label_width(self) -> int | None:
         # A talk's row starts after two levels of guides (three in a library); the
         # scrollbar takes a cell.
-        levels = 3 if self._notebook_rows else 2
-        width = self.size.width - levels * self.guide_depth - 1 if self.size.width else None
-        for talk, node in self._talk_rows:
-            missed = hits is not None and _identity(talk) not in hits
-            node.set_label(talk_label(talk, marks, speakers=speakers, missed=missed, width=width))
+        levels = 3 if isinstance(self.notebook, Library) else 2
+        return self.size.width - levels * self.guide_depth - 1 if self.size.width else None
+
+    def _talk_row_label(self, talk: Talk, width: int | None = None) -> Text:
+        """A talk's row from the marks, the speakers setting and the search hits."""
+        missed = self._hits is not None and _identity(talk) not in self._hits
+        return talk_label(talk, self.marks, speakers=self.show_speakers, missed=missed, width=width)
+
+    def _relabel(self, *, talks: bool = True) -> None:
+        """Label every row from the marks, the speakers setting and the search hits.
+
+        Only rows whose label changes are set: setting a label re-measures the row,
+        which on a notebook of thousands of talks is what start-up would wait for.
+        """
+        hits = self._hits
+        if talks:
+            width = self._label_width()
+            for talk, node in self._talk_rows:
+                label = self._talk_row_label(talk, width)
+                current = node.label
+                # Text equality ignores the base style, which is how a missed talk is dimmed.
+                if label != current or label.style != current.style:
+                    node.set_label(label)
         for day, node in self._day_rows:
             count = None if hits is None else sum(1 for talk in day.talks if _identity(talk) in hits)
             label = day_label(day, count)
@@ -279,15 +295,19 @@ class TalkTree(Tree[object]):
             return None
         return frozenset(talk.id for talk in self.ordered_talks() if self._passes(talk))
 
-    def watch_talk_filter(self) -> None:
+    def watch_talk_filter(self, old: str, new: str) -> None:
+        if old == new:
+            return  # data_bind sets the same value when the tree is mounted
         self._visible = self._filtered_ids()
         self._populate()
 
-    def watch_schedule_order(self) -> None:
-        self._populate()
+    def watch_schedule_order(self, old: bool, new: bool) -> None:
+        if old != new:
+            self._populate()
 
-    def watch_show_speakers(self) -> None:
-        self._relabel()
+    def watch_show_speakers(self, old: bool, new: bool) -> None:
+        if old != new:
+            self._relabel()
 
     def watch_marks(self) -> None:
         self._relabel()

@@ -17,7 +17,7 @@ from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .formats import SUFFIXES, NotesError, load
+from .formats import SUFFIXES, NotesError, load, os_errors
 from .model import Day, Notebook, Talk
 
 if TYPE_CHECKING:
@@ -145,16 +145,10 @@ def library_files(directory: str | os.PathLike[str]) -> list[Path]:
     """
     name = str(directory)
     root = Path(directory)
-    try:
+    with os_errors(
+        name, doing="list directory", missing="no such directory", wrong_kind="is not a directory"
+    ):
         children = list(root.iterdir())
-    except FileNotFoundError:
-        raise NotesError("no such directory", name) from None
-    except NotADirectoryError:
-        raise NotesError("is not a directory", name) from None
-    except PermissionError:
-        raise NotesError("permission denied", name) from None
-    except OSError as error:
-        raise NotesError(f"cannot list directory: {error.strerror or error}", name) from None
     files = [child for child in children if is_notes_file(child)]
     return sorted(files, key=lambda path: (path.name.casefold(), path.name))
 

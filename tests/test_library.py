@@ -109,9 +109,8 @@ def test_progress_is_called_once_per_file(notes_dir: Path) -> None:
     ]
 
 
-def test_iter_library_yields_each_file_as_it_is_read(
-    notes_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the name of each file the library reads, in order."""
     loaded: list[str] = []
     real_load = library_module.load
 
@@ -120,6 +119,13 @@ def test_iter_library_yields_each_file_as_it_is_read(
         return real_load(path)
 
     monkeypatch.setattr(library_module, "load", counting_load)
+    return loaded
+
+
+def test_iter_library_yields_each_file_as_it_is_read(
+    notes_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = _count_loads(monkeypatch)
     entries = iter_library(notes_dir)
     first = next(entries)
     assert loaded == ["a-devconf.md"]  # the first notebook is ready before the rest are read
@@ -282,14 +288,7 @@ def test_open_library_reads_up_to_the_first_good_file(
 ) -> None:
     from qcon_tui.library import open_library
 
-    loaded: list[str] = []
-    real_load = library_module.load
-
-    def counting_load(path):
-        loaded.append(Path(path).name)
-        return real_load(path)
-
-    monkeypatch.setattr(library_module, "load", counting_load)
+    loaded = _count_loads(monkeypatch)
     library, rest = open_library(notes_dir)
     assert loaded == ["a-devconf.md"]
     assert [nb.title for nb in library.notebooks] == ["DevConf 2024"]

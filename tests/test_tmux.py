@@ -9,7 +9,6 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,19 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import qcon_command
+
 pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-
-def qcon_command() -> list[str]:
-    """The installed `qcon-tui` beside this Python, on PATH, or `python -m qcon_tui`."""
-    script = Path(sys.executable).with_name("qcon-tui")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("qcon-tui")
-    return [found] if found else [sys.executable, "-m", "qcon_tui"]
 
 
 class Tmux:

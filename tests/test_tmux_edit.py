@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_tmux import Tmux, qcon_command
+from tests.helpers import qcon_command
+from tests.test_tmux import Tmux
 
 pytestmark = [
     pytest.mark.tmux,

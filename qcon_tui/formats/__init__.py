@@ -7,6 +7,8 @@ Every reader takes decoded text and returns a `Notebook`; every failure is a
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +44,28 @@ class NotesError(Exception):
         return f"{where}: {self.message}"
 
 
+@contextmanager
+def os_errors(
+    name: str,
+    *,
+    doing: str = "read file",
+    missing: str = "no such file",
+    wrong_kind: str = "is a directory, not a notes file",
+    error: type[NotesError] = NotesError,
+) -> Iterator[None]:
+    """Turn the OS errors of reading (or listing) `name` into one clear `error`."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise error(missing, name) from None
+    except PermissionError:
+        raise error("permission denied", name) from None
+    except (IsADirectoryError, NotADirectoryError):
+        raise error(wrong_kind, name) from None
+    except OSError as os_error:
+        raise error(f"cannot {doing}: {os_error.strerror or os_error}", name) from None
+
+
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a notes file as UTF-8, refusing what is not a readable text file.
 
@@ -50,23 +74,15 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """
     name = str(path)
     p = Path(path)
-    try:
+    with os_errors(name):
         if p.is_dir():
-            raise NotesError("is a directory, not a notes file", name)
+            raise IsADirectoryError
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise NotesError(
                 f"file is too large ({size / 2**20:.0f} MiB; the limit is {MAX_BYTES // 2**20} MiB)", name
             )
         data = p.read_bytes()
-    except FileNotFoundError:
-        raise NotesError("no such file", name) from None
-    except PermissionError:
-        raise NotesError("permission denied", name) from None
-    except IsADirectoryError:
-        raise NotesError("is a directory, not a notes file", name) from None
-    except OSError as error:
-        raise NotesError(f"cannot read file: {error.strerror or error}", name) from None
     return decode(data, name)
 
 

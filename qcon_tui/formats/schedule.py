@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Diagnostic, Notebook, Speaker, Talk, clean
-from . import NotesError, decode
+from . import NotesError, decode, os_errors
 
 #: The safe loader, in C where PyYAML was built with libyaml (several times faster).
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -122,7 +122,9 @@ def notes_path_for(schedule_path: str | os.PathLike[str]) -> Path | None:
 def read_schedule(path: str | os.PathLike[str]) -> list[ScheduleEntry]:
     """Read a schedule file into entries, in file order; raise `ScheduleError` if unusable."""
     name = str(path)
-    try:
+    with os_errors(
+        name, doing="read schedule", wrong_kind="is a directory, not a schedule", error=ScheduleError
+    ):
         size = Path(path).stat().st_size
         if size > MAX_SCHEDULE_BYTES:
             raise ScheduleError(
@@ -130,12 +132,6 @@ def read_schedule(path: str | os.PathLike[str]) -> list[ScheduleEntry]:
                 name,
             )
         data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ScheduleError("no such file", name) from None
-    except PermissionError:
-        raise ScheduleError("permission denied", name) from None
-    except OSError as error:
-        raise ScheduleError(f"cannot read schedule: {error.strerror or error}", name) from None
     if not data.strip():
         return []
     try:

@@ -286,6 +286,9 @@ def test_browser_is_read_only_with_a_clean_environment(server: SSHServer, keys: 
     assert b"COLUMNS" not in environ and b"LINES" not in environ
     assert environ[b"LANG"] == b"C.UTF-8"
     assert environ[b"TERM"]  # the client's terminal type, sent with the pty request
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    assert re.search(r"Max address space\s+\d+", limits) and re.search(r"Max cpu time\s+\d+", limits)
+    assert os.getpgid(pid) == pid  # its own process group, ended as one
     assert set(environ) <= {
         b"PATH",
         b"HOME",
@@ -396,3 +399,33 @@ def test_a_bad_authorized_keys_file_stops_the_start(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         f"qcon-tui: error: {empty}: no keys in the authorized keys file"
     ]
+
+
+def test_a_key_with_options_this_server_cannot_honour_is_refused(server: SSHServer, keys: Keys) -> None:
+    plain = keys.authorized_keys.read_text()
+    try:
+        for option, reason in (
+            ('expiry-time="20200101" ', "expired"),
+            ("no-pty ", "no-pty"),
+            ("restrict ", "restrict"),
+            ('command="/bin/sh" ', "option command is not supported"),
+        ):
+            keys.authorized_keys.write_text(option + plain)
+            result = _ssh(server, keys.allowed, "-tt", "viewer@127.0.0.1")
+            assert result.returncode != 0
+            assert FIRST_TALK not in result.stdout
+            wait_for(lambda reason=reason: reason in server.log_text())
+        keys.authorized_keys.write_text('expiry-time="20991231" ' + plain)
+        later = _ssh(server, keys.allowed, "-T", "viewer@127.0.0.1")  # let in, then refused: no pty
+        assert "needs a terminal" in later.stdout + later.stderr
+    finally:
+        keys.authorized_keys.write_text(plain)
+
+
+def test_a_host_key_others_can_read_is_warned_about(keys: Keys, tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    with running_server(keys, state) as first:
+        assert "can be read by others" not in first.log_text()
+    (state / "ssh_host_ed25519_key").chmod(0o644)
+    with running_server(keys, state) as second:
+        assert "can be read by others (mode 0644)" in second.log_text()

@@ -233,3 +233,31 @@ def test_ctrl_c_stops_the_web_server(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=15)
+
+
+def test_static_folders_are_not_listed(server: WebServer) -> None:
+    for folder in ("static/", "static", "qcon-static/", "static/js/", "static/css/"):
+        status, _headers, body = fetch(urljoin(server.base, folder))
+        assert status in (403, 404), folder
+        assert b"Index of" not in body and b"<ul>" not in body
+
+
+def test_the_browser_runs_with_limits_in_its_own_group(server: WebServer) -> None:
+    async def hold() -> tuple[bool, str]:
+        url = urljoin(server.base.replace("http://", "ws://"), "ws?width=20000&height=20000")
+        before = set(server.children())
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+            await ws.receive(timeout=30)
+            deadline = time.monotonic() + 20
+            while not (new := set(server.children()) - before) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            pid = next(iter(new))
+            facts = Path(f"/proc/{pid}/limits").read_text() + Path(f"/proc/{pid}/environ").read_text()
+            return os.getpgid(pid) == pid, facts
+
+    own_group, facts = asyncio.run(hold())
+    assert own_group
+    assert re.search(r"Max address space\s+\d+", facts)
+    assert re.search(r"Max cpu time\s+\d+", facts)
+    assert "COLUMNS=1000\0" in facts and "ROWS=400\0" in facts
+    assert "unlimited" not in re.search(r"Max address space.*", facts).group()  # type: ignore[union-attr]

@@ -8,13 +8,101 @@ needs them.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import resource
+import signal
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 #: The message for a missing optional extra (printed after `qcon-tui: error: `).
 MISSING_EXTRA = "serving needs extra packages: pip install 'qcon-tui[serve]'"
+
+
+#: Address space each browser process may use (RLIMIT_AS). The browser needs about a
+#: quarter of it; a visitor who finds a way to make it grow meets MemoryError instead.
+CHILD_MEMORY_BYTES = 1024 * 1024 * 1024
+
+#: CPU seconds each browser process may use (RLIMIT_CPU). Reading notes costs a few
+#: seconds an hour; a process spinning at 100% is stopped after ten minutes of it.
+CHILD_CPU_SECONDS = 600
+
+#: Seconds between the CPU limit's SIGXCPU and the kernel's SIGKILL.
+_CPU_KILL_AFTER = 5
+
+#: Largest window passed to a browser: a client cannot make it allocate without bound.
+MAX_COLUMNS, MAX_ROWS = 1000, 400
+
+
+def clamp_size(width: int, height: int) -> tuple[int, int]:
+    """A window size from a client, brought into range (zero or negative: 80x24)."""
+    columns = min(width, MAX_COLUMNS) if width > 0 else 80
+    rows = min(height, MAX_ROWS) if height > 0 else 24
+    return columns, rows
+
+
+def limit_child() -> None:
+    """In a browser process, before exec: cap its memory and CPU time.
+
+    Runs between fork and exec, so it only makes system calls. Limits that are
+    already lower (set by the administrator) are kept.
+    """
+    for which, soft, hard in (
+        (resource.RLIMIT_AS, CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES),
+        (resource.RLIMIT_CPU, CHILD_CPU_SECONDS, CHILD_CPU_SECONDS + _CPU_KILL_AFTER),
+    ):
+        old_soft, old_hard = resource.getrlimit(which)
+        if old_hard != resource.RLIM_INFINITY:
+            hard = min(hard, old_hard)
+        soft = min(soft, hard) if old_soft == resource.RLIM_INFINITY else min(soft, old_soft, hard)
+        resource.setrlimit(which, (soft, hard))
+
+
+def process_gone(pid: int) -> bool:
+    """Whether process `pid` no longer runs (it is gone, or only a zombie is left)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+    except FileNotFoundError:
+        return True
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+
+def kill_group(pgid: int, signum: int) -> None:
+    """Send `signum` to every process of group `pgid`; nothing if it is gone."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+async def end_process_group(
+    wait: Callable[[], Awaitable[int]], pgid: int, *, grace: float, term_grace: float = 1.0
+) -> None:
+    """End a browser's whole process group: SIGTERM after `grace` seconds, then SIGKILL.
+
+    `wait` is the awaitable factory for the leader's exit (`process.wait`). The leader
+    gets `grace` seconds to leave on its own (it was asked to quit), then SIGTERM, then
+    SIGKILL; whatever else is left in its group gets SIGKILL too.
+    """
+    import asyncio
+
+    for signum, seconds in ((None, grace), (signal.SIGTERM, term_grace), (signal.SIGKILL, None)):
+        if signum is not None:
+            kill_group(pgid, signum)
+        try:
+            await asyncio.wait_for(asyncio.shield(wait()), seconds)
+            break
+        except TimeoutError:
+            continue
+    kill_group(pgid, signal.SIGKILL)  # anything the leader left behind in its group
 
 
 def app_command(path: str | None) -> list[str]:

@@ -10,9 +10,15 @@ Security model, in the order a connection meets it:
 - A session may only ask for a shell on a pty, and what it gets is the browser with
   `--read-only`, never a shell. Exec requests (`ssh host cmd`), subsystems (sftp),
   sessions without a pty, port forwarding, agent and X11 forwarding are refused.
+- Options in authorized_keys are honoured or the key is refused: `from=` and a future
+  `expiry-time=` are checked; `no-pty` and `restrict` (this server only offers a pty),
+  an expired key and any option this server does not implement refuse the key, with
+  the reason in the log.
 - The browser runs as its own process group, with a clean environment (PATH, HOME,
-  LANG and the client's TERM: nothing else the client sends), in `/`.
-- At most `max_sessions` browsers run at once; the next one is told and closed.
+  LANG and the client's TERM: nothing else the client sends), in `/`, with memory and
+  CPU-time limits, at a window size clamped to 1000x400.
+- At most `max_sessions` browsers run at once; the next one is told and closed. A
+  session counts until its browser's process group is gone.
 """
 
 from __future__ import annotations
@@ -27,19 +33,26 @@ import signal
 import struct
 import termios
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncssh
 
-from . import app_command, clean_for_log, home_dir, log_line
+from . import (
+    app_command,
+    clamp_size,
+    clean_for_log,
+    end_process_group,
+    home_dir,
+    limit_child,
+    log_line,
+)
 
 DEFAULT_PORT = 2222
 DEFAULT_MAX_SESSIONS = 8
-
-#: Largest window passed to the browser: a client cannot make it allocate without bound.
-MAX_COLUMNS, MAX_ROWS = 1000, 400
 
 #: Input kept while the browser is still starting; more than this is dropped.
 MAX_EARLY_INPUT = 64 * 1024
@@ -86,19 +99,64 @@ def child_environment(term: str) -> dict[str, str]:
 
 def _window_size(width: int, height: int, pixwidth: int = 0, pixheight: int = 0) -> bytes:
     """A `struct winsize` for TIOCSWINSZ; zero or absurd sizes are brought into range."""
-    columns = min(width, MAX_COLUMNS) if width > 0 else 80
-    rows = min(height, MAX_ROWS) if height > 0 else 24
+    columns, rows = clamp_size(width, height)
     return struct.pack("HHHH", rows, columns, pixwidth & 0xFFFF, pixheight & 0xFFFF)
 
 
-def _claim_terminal() -> None:
-    """In the child, after setsid: make its stdin (the pty) the controlling terminal.
+def _prepare_child() -> None:
+    """In the child, after setsid: claim the pty as controlling terminal, then set limits.
 
-    Without it the browser's pty has no foreground process group, so window changes
-    (SIGWINCH) would never reach it. It only makes one ioctl call, which is safe
-    between fork and exec.
+    Without the pty as its controlling terminal the browser has no foreground process
+    group, so window changes (SIGWINCH) would never reach it. Only system calls here,
+    which is what is safe between fork and exec.
     """
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    limit_child()
+
+
+#: authorized_keys options that this server honours, or whose restriction it always applies.
+_HONOURED_OPTIONS = frozenset(
+    {"from", "expiry-time", "no-port-forwarding", "no-agent-forwarding", "no-x11-forwarding", "no-user-rc"}
+)
+
+
+def _expiry(value: str) -> datetime | None:
+    """An `expiry-time` value (YYYYMMDD[HHMM[SS]], local time unless it ends in Z); None if malformed."""
+    utc = value.endswith(("Z", "z"))
+    digits = value[:-1] if utc else value
+    formats = {8: "%Y%m%d", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S"}
+    if not digits.isdigit() or len(digits) not in formats:
+        return None
+    try:
+        moment = datetime.strptime(digits, formats[len(digits)])
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if utc else moment.astimezone()
+
+
+def key_refusal(options: Mapping[str, object], now: datetime | None = None) -> str | None:
+    """Why a key with these authorized_keys options is refused, or None to let it in.
+
+    `from=` was already checked when the key was matched. A key this server cannot
+    serve as its owner meant (no pty, restricted, a forced command, ...) is refused
+    rather than half honoured.
+    """
+    now = now or datetime.now(UTC)
+    for name in ("no-pty", "restrict"):
+        if name in options:
+            return f"key refused: its {name} option forbids the terminal this server offers"
+    for name in sorted(options):
+        if name == "expiry-time":
+            value = options[name]
+            for text in value if isinstance(value, list | tuple) else [value]:
+                expires = _expiry(str(text))
+                if expires is None:
+                    return f"key refused: unreadable expiry-time {clean_for_log(str(text))}"
+                if expires <= now:
+                    return f"key refused: it expired at {expires.isoformat(timespec='minutes')}"
+        elif name not in _HONOURED_OPTIONS:
+            return f"key refused: option {clean_for_log(name)} is not supported by this server"
+    return None
 
 
 def load_authorized_keys(path: Path) -> asyncssh.SSHAuthorizedKeys:
@@ -136,7 +194,10 @@ class _Visit:
         who = f"{self.peer} user={clean_for_log(self.user) or '-'}"
         if self.key:
             who += f" key={self.key}"
-        what = (", ".join(self.events) or "no session") if self.authenticated else "not authenticated"
+        if self.authenticated:
+            what = ", ".join(self.events) or "no session"
+        else:
+            what = ", ".join(["not authenticated", *self.events])
         if error is not None and not isinstance(error, asyncssh.ConnectionLost):
             what += f" ({clean_for_log(str(error), 120)})"
         return f"{who}: {what} ({time.monotonic() - self.started:.1f}s)"
@@ -289,7 +350,7 @@ class _BrowserSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
                 env=child_environment(self._term),
                 cwd="/",
                 start_new_session=True,
-                preexec_fn=_claim_terminal,
+                preexec_fn=_prepare_child,
             )
         except OSError as error:
             os.close(master)
@@ -331,20 +392,19 @@ class _BrowserSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self._chan.exit(status if status >= 0 else 128 - status)
 
     async def hang_up(self) -> None:
-        """The client went away (or the server stops): end the browser's process group."""
+        """The client went away (or the server stops): end the browser's process group.
+
+        The session stays counted until the browser is gone: hung up, then SIGTERM,
+        then SIGKILL for anything left in its group.
+        """
         self._finished = True
-        self._state.release(self)
         self._stop_reading()
         process = self._process
         if process is not None and process.returncode is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGHUP)
-            try:
-                await asyncio.wait_for(process.wait(), HANGUP_GRACE)
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                await process.wait()
+            await end_process_group(process.wait, process.pid, grace=HANGUP_GRACE)
+        self._state.release(self)
         self._close_master()
         if self._chan is not None and not self._chan.is_closing():
             self._chan.close()
@@ -464,7 +524,14 @@ class _Server(asyncssh.SSHServer):
             return False
         host, _port = (self._conn.get_extra_info("peername") or ("", 0))[:2]
         # `validate` also honours `from="..."` options; the result is None for a stranger.
-        if self._keys.validate(key, host, host) is None:
+        options = self._keys.validate(key, host, host)
+        if options is None:
+            return False
+        refusal = key_refusal(options)
+        if refusal is not None:
+            event = f"{refusal} ({key.get_fingerprint()})"
+            if event not in self._visit.events:  # asked twice: before and with the signature
+                self._visit.events.append(event)
             return False
         self._visit.key = key.get_fingerprint()
         return True
@@ -559,6 +626,14 @@ async def serve_ssh(options: SSHServeOptions, host_key: asyncssh.SSHKey) -> None
     log_line("ssh", "stopped")
 
 
+def host_key_mode(path: Path) -> int | None:
+    """The permission bits of the host key file, or None if it cannot be looked at."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return None
+
+
 def run(options: SSHServeOptions) -> int:
     """Load (or make) the host key and serve; returns the exit code."""
     import logging
@@ -574,5 +649,11 @@ def run(options: SSHServeOptions) -> int:
         raise ServeError(str(error)) from None
     if created:
         log_line("ssh", f"made a new host key {options.host_key} ({key.get_fingerprint()})")
+    elif (mode := host_key_mode(options.host_key)) is not None and mode & 0o077:
+        log_line(
+            "ssh",
+            f"warning: host key {clean_for_log(str(options.host_key), 200)} can be read by others "
+            f"(mode {mode:04o}); anyone who can read it can pose as this server: chmod 600 it",
+        )
     asyncio.run(serve_ssh(options, key))
     return 0

@@ -7,7 +7,10 @@ a Content-Security-Policy tells the web browser to load nothing from anywhere el
 So it works with no network at all, and a visitor's browser talks to no third party.
 
 Each page load starts one read-only browser process (`qcon-tui PATH --read-only`), at
-most `max_sessions` at once.
+most `max_sessions` at once. The browser runs as its own process group, with memory and
+CPU-time limits, at a window size clamped to 1000x400 whatever the client asks; when its
+websocket closes the whole group is ended (asked to quit, then SIGTERM, then SIGKILL),
+and the session counts against the cap until its process is gone.
 When listening on a loopback address, requests must name a loopback host (this stops
 DNS rebinding), and the terminal's websocket must come from this server's own page
 (a foreign page cannot drive it).
@@ -16,6 +19,7 @@ DNS rebinding), and the terminal's websocket must come from this server's own pa
 from __future__ import annotations
 
 import asyncio
+import json
 import shlex
 import signal
 import time
@@ -25,10 +29,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
-from aiohttp import web
+import jinja2
+from aiohttp import WSMsgType, web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from . import app_command, clean_for_log, is_loopback, log_line
+from . import (
+    app_command,
+    clamp_size,
+    clean_for_log,
+    end_process_group,
+    is_loopback,
+    limit_child,
+    log_line,
+)
 
 DEFAULT_PORT = 8000
 DEFAULT_MAX_SESSIONS = 8
@@ -55,6 +69,57 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 class WebServeError(Exception):
     """The web server cannot start (the port is taken, say)."""
+
+
+class BrowserService(AppService):
+    """textual-serve's per-visitor process, kept on a leash.
+
+    The browser starts without a shell, in its own session (so its process group can
+    be ended as one), with memory and CPU limits; every window size is clamped; and
+    `stop()` returns only once the whole group is gone.
+    """
+
+    #: Seconds the browser gets to quit on its own before SIGTERM, then before SIGKILL.
+    quit_grace = 2.0
+    term_grace = 1.0
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+        width, height = clamp_size(width, height)
+        self._process = process = await asyncio.create_subprocess_exec(
+            *shlex.split(self.command),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width=width, height=height),
+            start_new_session=True,
+            preexec_fn=limit_child,
+        )
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    @property
+    def pid(self) -> int | None:
+        """The browser's pid (also its process group), once started."""
+        return None if self._process is None else self._process.pid
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        """Pass a resize on, clamped to what a real screen could be."""
+        await super().set_terminal_size(*clamp_size(width, height))
+
+    async def stop(self) -> None:
+        """Ask the browser to quit; end its process group if it does not; wait until it is gone."""
+        process = self._process
+        if self._task is not None:
+            await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+            await self.send_meta({"type": "quit"})
+        if process is not None:
+            await end_process_group(
+                process.wait, process.pid, grace=self.quit_grace, term_grace=self.term_grace
+            )
+        if self._task is not None:
+            await self._task
+            self._task = None
 
 
 def _host_name(host_header: str) -> str:
@@ -87,10 +152,78 @@ class OfflineServer(Server):
         """textual-serve prints a logo here; the runner prints one line instead."""
 
     async def _make_app(self) -> web.Application:
-        app = await super()._make_app()
+        """textual-serve's routes, with static folders that are never listed."""
+        app = web.Application()
+        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+        app.add_routes(
+            [
+                web.get("/", self.handle_index, name="index"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.static("/static", self.statics_path, show_index=False, name="static"),
+            ]
+        )
         app.router.add_static(QCON_STATIC_ROUTE, STATIC, show_index=False, name="qcon-static")
+        app.on_startup.append(self.on_startup)
+        app.on_shutdown.append(self.on_shutdown)
         app.middlewares.append(self._guard)
         return app
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """Drive one browser from one websocket; return only when its process is gone."""
+        websocket = web.WebSocketResponse(heartbeat=15)
+        width, height = clamp_size(
+            to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24)
+        )
+        service: BrowserService | None = None
+        try:
+            await websocket.prepare(request)
+            service = BrowserService(
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,  # type: ignore[arg-type]  # its keyword arguments have defaults
+                download_manager=self.download_manager,
+                debug=self.debug,
+            )
+            await service.start(width, height)
+            await self._pump(websocket, service, str(request.remote))
+        except asyncio.CancelledError:
+            await websocket.close()
+        except (OSError, ConnectionError) as error:
+            log_line("web", f"{request.remote}: session failed: {clean_for_log(str(error), 120)}")
+        finally:
+            if service is not None:
+                await service.stop()
+        return websocket
+
+    async def _pump(self, websocket: web.WebSocketResponse, app_service: AppService, peer: str) -> None:
+        """Pass the page's frames to the browser; a frame that is not one is logged in one line."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+                if not isinstance(envelope, list) or not envelope:
+                    raise ValueError("not a list")
+                kind = envelope[0]
+                data: Any = envelope[1] if len(envelope) > 1 else None
+                if kind == "stdin":
+                    await app_service.send_bytes(str(data).encode("utf-8"))
+                elif kind == "resize":
+                    await app_service.set_terminal_size(int(data["width"]), int(data["height"]))
+                elif kind == "ping":
+                    await websocket.send_json(["pong", data])
+                elif kind == "blur":
+                    await app_service.blur()
+                elif kind == "focus":
+                    await app_service.focus()
+            except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+                log_line(
+                    "web",
+                    f"{peer}: ignored a malformed frame: "
+                    f"{clean_for_log(str(message.data), 60)}",
+                )
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:

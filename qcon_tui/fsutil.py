@@ -1,11 +1,60 @@
-"""Safe file writing: a crash mid-write never leaves a partial or empty file."""
+"""Safe file access: a crash mid-write never leaves a partial or empty file, and a
+read never blocks on a FIFO nor runs off into a device."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+class NotRegularFileError(OSError):
+    """The path names a FIFO, a device or a socket: nothing a file of ours can be."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(errno.EINVAL, "not a regular file (a FIFO, device or socket)", path)
+
+
+class FileTooLargeError(OSError):
+    """The file holds more bytes than the caller will read."""
+
+    def __init__(self, path: str, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"file is too large ({size} bytes; the limit is {limit})", path)
+        self.size = size
+        self.limit = limit
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[os.stat_result, bytes]:
+    """The bytes of the regular file at `path` (and its stat), reading at most `limit` bytes.
+
+    Opened without blocking, so a FIFO cannot hang the caller; anything but a regular
+    file (a FIFO, `/dev/zero`, a socket) is refused before a byte is read, and a file
+    that holds more than `limit` bytes, even one that grows while it is read, is
+    refused. Raises OSError (IsADirectoryError, NotRegularFileError, FileTooLargeError).
+    """
+    name = os.fspath(path)
+    fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", name)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFileError(str(name))
+        if st.st_size > limit:
+            raise FileTooLargeError(str(name), st.st_size, limit)
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise FileTooLargeError(str(name), total, limit)
+        return st, b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def atomic_write(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:

@@ -11,7 +11,11 @@ re-reads the file, applies that one change and writes atomically (temp file,
 fsync, `os.replace`, fsync of the folder), so two running instances never lose
 each other's changes and a crash never leaves a partial file. Reads take no
 lock. A corrupt file is moved aside (`NAME.corrupt-YYYYmmddTHHMMSS`), never
-silently dropped, and a warning says so.
+silently dropped, and a warning says so. Corrupt includes what no JSON parser should
+be made to chew on (nesting thousands deep, a number of thousands of digits) and
+what is not a regular file at all (a FIFO, a link to `/dev/zero`), which is never
+read from; the lock file is opened without following a symbolic link. Every string
+read from the file is cleaned of control characters as it is loaded.
 
 No Textual or Rich here: the command line and the browser share this module.
 Changes fsync, so the browser should make them from a thread worker.
@@ -33,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .fsutil import atomic_write, fsync_dir
+from .fsutil import FileTooLargeError, NotRegularFileError, atomic_write, fsync_dir, read_regular
 from .model import Talk, clean, slugify
 
 if TYPE_CHECKING:
@@ -52,6 +56,10 @@ __all__ = [
 STATE_DIR_ENV = "QCON_TUI_STATE_DIR"
 FORMAT = "qcon-tui-state"
 VERSION = 1
+
+#: A state file larger than this is not read (it is set aside as corrupt); real ones
+#: are a few kilobytes, a thousand long annotations a few megabytes.
+MAX_STATE_BYTES = 64 * 1024 * 1024
 
 #: A stored title matches a new title when the better of `ratio` and
 #: `token_sort_ratio` (after lower-casing and dropping punctuation) reaches this.
@@ -105,13 +113,17 @@ class TalkState:
         return cls(
             starred=bool(record.get("starred", False)),
             annotation=None if annotation is None else clean(annotation),
-            read_at=record.get("read_at"),
+            read_at=_clean_optional(record.get("read_at")),
             title=clean(record.get("title") or ""),
-            updated_at=record.get("updated_at"),
+            updated_at=_clean_optional(record.get("updated_at")),
         )
 
 
 EMPTY = TalkState()
+
+
+def _clean_optional(text: str | None) -> str | None:
+    return None if text is None else clean(text)
 
 
 # --------------------------------------------------------------------------- paths
@@ -186,7 +198,10 @@ def _check_shape(data: Any) -> dict[str, Any]:
     seen = data.get("seen", [])
     if not isinstance(seen, list) or not all(isinstance(item, str) for item in seen):
         raise _Corrupt("'seen' is not a list of ids")
-    data.setdefault("talks", talks)
+    # Ids are slugs; one holding control characters came from outside and is made harmless.
+    data["talks"] = {clean(talk_id): record for talk_id, record in talks.items()}
+    if "seen" in data:
+        data["seen"] = [clean(item) for item in seen]
     return data
 
 
@@ -197,7 +212,21 @@ def _parse(raw: bytes) -> dict[str, Any]:
         raise _Corrupt("it is not UTF-8") from None
     except json.JSONDecodeError as error:
         raise _Corrupt(f"bad JSON at line {error.lineno}") from None
+    except RecursionError:
+        raise _Corrupt("values are nested too deeply") from None
+    except ValueError as error:  # a number with more digits than Python will convert
+        raise _Corrupt(f"bad JSON ({str(error).split(';')[0]})") from None
     return _check_shape(data)
+
+
+def _read_state(path: Path) -> tuple[os.stat_result, bytes]:
+    """The state file's stat and bytes; `_Corrupt` when it is not a regular file or too large."""
+    try:
+        return read_regular(path, MAX_STATE_BYTES)
+    except NotRegularFileError:
+        raise _Corrupt("it is not a regular file") from None
+    except FileTooLargeError as error:
+        raise _Corrupt(f"it is too large ({error.size} bytes)") from None
 
 
 def _title_key(title: str) -> str:
@@ -301,13 +330,16 @@ class StateStore:
             if not force and stamp == self._stamp:
                 return False
             try:
-                with open(self.path, "rb") as handle:
-                    st = os.fstat(handle.fileno())  # the stamp of exactly what is read
-                    stamp, raw = (st.st_ino, st.st_mtime_ns, st.st_size), handle.read()
+                st, raw = _read_state(self.path)  # the stamp of exactly what is read
+                stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
             except (FileNotFoundError, NotADirectoryError):
                 data, stamp = _empty_data(), None
             except OSError as error:
                 raise StateError(f"cannot read {self.path}: {error.strerror or error}") from None
+            except _Corrupt:
+                with self._locked():
+                    data = self._read_locked()
+                stamp = self._file_stamp()
             else:
                 try:
                     data = _parse(raw)
@@ -328,7 +360,10 @@ class StateStore:
         with self._mutex:
             try:
                 self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                # Never through a symbolic link: it could make a file wherever it points.
+                fd = os.open(
+                    self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600
+                )
             except OSError as error:
                 raise StateError(
                     f"cannot write state in {self.path.parent}: {error.strerror or error}"
@@ -342,13 +377,11 @@ class StateStore:
     def _read_locked(self) -> dict[str, Any]:
         """Read the file while holding the lock; a corrupt one is moved aside and reported."""
         try:
-            raw = self.path.read_bytes()
+            return _parse(_read_state(self.path)[1])
         except (FileNotFoundError, NotADirectoryError):
             return _empty_data()
         except OSError as error:
             raise StateError(f"cannot read {self.path}: {error.strerror or error}") from None
-        try:
-            return _parse(raw)
         except _Corrupt as why:
             self._set_aside(str(why))
             return _empty_data()

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,7 +47,11 @@ def qcon_command() -> list[str]:
 
 
 def run_cli(
-    *args: str, cwd: str | os.PathLike[str] | None = None, stdin: str | None = None, timeout: float = 60
+    *args: str,
+    cwd: str | os.PathLike[str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 60,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `qcon-tui ARGS` and capture its output."""
     env = dict(os.environ)
@@ -60,4 +65,16 @@ def run_cli(
         input=stdin,
         timeout=timeout,
         env=env,
+        preexec_fn=preexec_fn,
     )
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
+
+
+def run_cli_bounded(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """`run_cli` with 1.5 GB of address space: input built to exhaust memory fails, not the machine."""
+    return run_cli(*args, timeout=timeout, preexec_fn=_limit_memory)

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Notebook
+from ..fsutil import FileTooLargeError, NotRegularFileError, read_regular
+from ..model import Notebook, clean
 
 #: Files larger than this are refused rather than read into memory.
 MAX_BYTES = 256 * 1024 * 1024
@@ -37,6 +38,12 @@ class NotesError(Exception):
     path: str | None = None
     line: int | None = None
 
+    def __post_init__(self) -> None:
+        # The path and message hold names from outside (file names, YAML keys): made
+        # harmless here, so no way of printing an error can reach a terminal raw.
+        self.message = clean(self.message)
+        self.path = None if self.path is None else clean(self.path)
+
     def __str__(self) -> str:
         where = self.path or "<notes>"
         if self.line:
@@ -58,6 +65,8 @@ def os_errors(
         yield
     except FileNotFoundError:
         raise error(missing, name) from None
+    except NotRegularFileError:
+        raise error("not a regular file (a FIFO, device or socket)", name) from None
     except PermissionError:
         raise error("permission denied", name) from None
     except (IsADirectoryError, NotADirectoryError):
@@ -69,20 +78,20 @@ def os_errors(
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a notes file as UTF-8, refusing what is not a readable text file.
 
+    Only a regular file is read (a FIFO or `/dev/zero` is refused without blocking),
+    and never more than `MAX_BYTES` of it.
+
     Invalid UTF-8 is refused with the byte offset of the first bad byte rather than
     guessed at, so nothing is silently replaced; a BOM is dropped.
     """
     name = str(path)
-    p = Path(path)
-    with os_errors(name):
-        if p.is_dir():
-            raise IsADirectoryError
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise NotesError(
-                f"file is too large ({size / 2**20:.0f} MiB; the limit is {MAX_BYTES // 2**20} MiB)", name
-            )
-        data = p.read_bytes()
+    try:
+        with os_errors(name):
+            _stat, data = read_regular(path, MAX_BYTES)
+    except FileTooLargeError as error:
+        raise NotesError(
+            f"file is too large ({error.size / 2**20:.0f} MiB; the limit is {MAX_BYTES // 2**20} MiB)", name
+        ) from None
     return decode(data, name)
 
 

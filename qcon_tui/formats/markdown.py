@@ -42,6 +42,7 @@ from ..model import (
     Talk,
     assign_ids,
 )
+from .safe_yaml import safe_load
 from .sniff import _BOLD_RE, _HR_RE, _ITEM_RE
 from .sniff import looks_like_markdown as looks_like_markdown  # re-exported
 from .text import ListBuilder, is_day_line, looks_like_title
@@ -672,7 +673,7 @@ def _front_matter(lines: list[str], diagnostics: list[Diagnostic]) -> tuple[dict
         return {}, 0
     source = "\n".join(lines[1:end])
     try:
-        data = yaml.safe_load(source) if source.strip() else {}
+        data = safe_load(source) if source.strip() else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1

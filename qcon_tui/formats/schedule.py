@@ -5,7 +5,8 @@ talks: speakers, track, date, start and end time, room and links. `formats.load(
 reads it with the notes and copies the facts onto the talks they name. The format is
 documented in docs/SCHEDULE.md.
 
-The file is composed into YAML nodes with `yaml.SafeLoader` and never constructed into
+The file is composed into YAML nodes with the safe loader (`safe_yaml`, which bounds
+what aliases expand to) and never constructed into
 Python objects: the nodes carry the line of every value, so each problem can be reported
 where it is, and plain scalars keep the text the author wrote (`11:50` stays a time
 rather than YAML 1.1's base-60 integer 710). A schedule that cannot be read never stops
@@ -24,11 +25,10 @@ from pathlib import Path
 
 import yaml
 
+from ..fsutil import FileTooLargeError, read_regular
 from ..model import Diagnostic, Notebook, Speaker, Talk, clean
 from . import NotesError, decode, os_errors
-
-#: The safe loader, in C where PyYAML was built with libyaml (several times faster).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .safe_yaml import YAMLLimitError, compose
 
 #: Sidecar suffixes tried, in order, after the notes file's stem.
 SCHEDULE_SUFFIXES = (".schedule.yaml", ".schedule.yml")
@@ -122,16 +122,17 @@ def notes_path_for(schedule_path: str | os.PathLike[str]) -> Path | None:
 def read_schedule(path: str | os.PathLike[str]) -> list[ScheduleEntry]:
     """Read a schedule file into entries, in file order; raise `ScheduleError` if unusable."""
     name = str(path)
-    with os_errors(
-        name, doing="read schedule", wrong_kind="is a directory, not a schedule", error=ScheduleError
-    ):
-        size = Path(path).stat().st_size
-        if size > MAX_SCHEDULE_BYTES:
-            raise ScheduleError(
-                f"schedule is too large ({size // 1024} KiB; the limit is {MAX_SCHEDULE_BYTES // 2**20} MiB)",
-                name,
-            )
-        data = Path(path).read_bytes()
+    try:
+        with os_errors(
+            name, doing="read schedule", wrong_kind="is a directory, not a schedule", error=ScheduleError
+        ):
+            _stat, data = read_regular(path, MAX_SCHEDULE_BYTES)
+    except FileTooLargeError as error:
+        raise ScheduleError(
+            f"schedule is too large ({error.size // 1024} KiB; "
+            f"the limit is {MAX_SCHEDULE_BYTES // 2**20} MiB)",
+            name,
+        ) from None
     if not data.strip():
         return []
     try:
@@ -144,7 +145,9 @@ def read_schedule(path: str | os.PathLike[str]) -> list[ScheduleEntry]:
 def parse_schedule(text: str, path: str | None = None) -> list[ScheduleEntry]:
     """Parse schedule YAML text into entries; raise `ScheduleError` with the line if unusable."""
     try:
-        root = yaml.compose(text, Loader=_SAFE_LOADER)
+        root = compose(text)
+    except YAMLLimitError as error:
+        raise ScheduleError(f"invalid YAML: {error.message}", path, error.line) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"

@@ -1,7 +1,8 @@
 """YAML notes: the documented structured format (docs/FORMATS.md).
 
-Read only with `yaml.safe_load`, so a file can hold data and nothing else: a
-`!!python/...` tag is refused, never acted on. Written so that it diffs well: keys in
+Read only with the safe loader (`safe_yaml`), so a file can hold data and nothing
+else: a `!!python/...` tag is refused, never acted on, and aliases cannot expand a
+small file into a huge value. Written so that it diffs well: keys in
 the model's order, unicode as is, multi-line text as `|` blocks, defaults left out.
 """
 
@@ -13,17 +14,16 @@ import yaml
 
 from ..model import Notebook
 from . import NotesError
+from .safe_yaml import YAMLLimitError, compose, safe_load
 from .serialize import DictReader, Where, notebook_to_dict
-
-#: How many values (with aliases expanded) a document may hold per character of
-#: text: more than that means aliases that multiply (a "billion laughs") or loop.
-_EXPANSION_PER_CHAR = 4
 
 
 def read_yaml(text: str, path: str | None = None) -> Notebook:
     """Parse YAML notes into a `Notebook`; every problem is one `NotesError` with a line."""
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
+    except YAMLLimitError as error:
+        raise NotesError(error.message, path, error.line) from None
     except yaml.constructor.ConstructorError as error:
         raise _tag_error(error, path) from None
     except yaml.MarkedYAMLError as error:
@@ -32,7 +32,6 @@ def read_yaml(text: str, path: str | None = None) -> Notebook:
         raise NotesError(f"malformed YAML: {error}", path) from None
     except RecursionError:
         raise NotesError("malformed YAML: values are nested too deeply", path) from None
-    _check_expansion(data, len(text), path)
     locator = _Locator(text)
     reader = DictReader(path, locator.line, yaml_scalars=True)
     try:
@@ -78,28 +77,6 @@ def _syntax_error(error: yaml.MarkedYAMLError, path: str | None, text: str = "")
     return NotesError(f"malformed YAML: {message}", path, _mark_line(error, text))
 
 
-def _check_expansion(data: Any, length: int, path: str | None) -> None:
-    """Refuse aliases that expand to far more values than the text holds, or refer to themselves.
-
-    `safe_load` shares aliased values, which is cheap to load but not to walk: nine
-    levels of nine aliases are 387 million values by the time a model is built.
-    """
-    limit = _EXPANSION_PER_CHAR * length + 1000
-    count = 0
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        count += 1
-        if count > limit:
-            raise NotesError(
-                "the YAML uses aliases (*name) that repeat too much or refer to themselves", path
-            )
-        if isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-
-
 class _Locator:
     """Finds the source line of a place in the data, from the YAML node tree.
 
@@ -117,7 +94,7 @@ class _Locator:
         if not self._composed:
             self._composed = True
             try:
-                self._root = yaml.compose(self._text, Loader=yaml.SafeLoader)
+                self._root = compose(self._text)
             except (yaml.YAMLError, RecursionError):
                 self._root = None
         node = self._root

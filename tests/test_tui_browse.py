@@ -17,8 +17,8 @@ async def test_first_talk_is_selected_and_shown_at_start() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        first = app.notebook.talks[0]
-        assert app.selected is first
+        first = app.browser.notebook.talks[0]
+        assert app.browser.selected is first
         tree = app.query_one(TalkTree)
         assert tree.cursor_node is not None and tree.cursor_node.data is first
         assert app.focused is tree
@@ -41,30 +41,30 @@ async def test_tree_labels_days_with_talk_counts() -> None:
 
 async def test_brackets_step_through_talks_across_days() -> None:
     app = make_app()
-    talks = app.notebook.talks
+    talks = app.browser.notebook.talks
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("right_square_bracket")
-        assert app.selected is talks[1]
+        assert app.browser.selected is talks[1]
         for _ in range(6):
             await pilot.press("right_square_bracket")
-        assert app.selected is talks[7]  # first talk of day 2
+        assert app.browser.selected is talks[7]  # first talk of day 2
         await pilot.pause()
         assert "day 2 · talk 1 of 7" in pane_text(app)
         await pilot.press("left_square_bracket", "left_square_bracket")
-        assert app.selected is talks[5]
+        assert app.browser.selected is talks[5]
         await pilot.pause()
         assert app.query_one(TalkTree).cursor_node.data is talks[5]
 
 
 async def test_brackets_stop_at_the_ends() -> None:
     app = make_app()
-    talks = app.notebook.talks
+    talks = app.browser.notebook.talks
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("left_square_bracket")
-        assert app.selected is talks[0]
+        assert app.browser.selected is talks[0]
         for _ in range(len(talks) + 3):
             await pilot.press("right_square_bracket")
-        assert app.selected is talks[-1]
+        assert app.browser.selected is talks[-1]
 
 
 async def test_brackets_work_from_the_note_pane() -> None:
@@ -72,35 +72,35 @@ async def test_brackets_work_from_the_note_pane() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one(NotePane).focus()
         await pilot.press("right_square_bracket")
-        assert app.selected is app.notebook.talks[1]
+        assert app.browser.selected is app.browser.notebook.talks[1]
 
 
 async def test_tree_keys_move_collapse_expand_and_jump() -> None:
     app = make_app()
-    talks = app.notebook.talks
+    talks = app.browser.notebook.talks
     async with app.run_test(size=(80, 24)) as pilot:
         tree = app.query_one(TalkTree)
         await pilot.press("j")
-        assert app.selected is talks[1]
+        assert app.browser.selected is talks[1]
         await pilot.press("k", "k")
-        assert isinstance(app.selected, Day)  # day 1's node
+        assert isinstance(app.browser.selected, Day)  # day 1's node
         await pilot.press("h")  # collapse day 1
         day1 = tree.root.children[0]
         assert not day1.is_expanded
         await pilot.press("l")  # expand again
         assert day1.is_expanded
         await pilot.press("l")  # step into it
-        assert app.selected is talks[0]
+        assert app.browser.selected is talks[0]
         await pilot.press("h")  # a leaf steps out to its day
-        assert app.selected is app.notebook.days[0]
+        assert app.browser.selected is app.browser.notebook.days[0]
         await pilot.press("G")
-        assert app.selected is talks[-1]
+        assert app.browser.selected is talks[-1]
         await pilot.press("g")
-        assert app.selected is app.notebook
+        assert app.browser.selected is app.browser.notebook
         await pilot.pause()
         assert "3 days · 20 talks" in pane_text(app)
         await pilot.press("down", "down", "down")
-        assert app.selected is talks[1]
+        assert app.browser.selected is talks[1]
 
 
 async def test_day_node_shows_the_day_overview() -> None:
@@ -118,7 +118,7 @@ async def test_enter_on_a_talk_moves_to_its_notes() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("j", "enter")
         assert app.focused is app.query_one(NotePane)
-        assert app.selected is app.notebook.talks[1]
+        assert app.browser.selected is app.browser.notebook.talks[1]
 
 
 async def test_tab_and_shift_tab_move_between_panes() -> None:
@@ -135,9 +135,9 @@ async def test_tab_and_shift_tab_move_between_panes() -> None:
 
 async def test_space_and_pagedown_scroll_the_notes_from_the_tree() -> None:
     app = make_app()
-    long_talk = max(app.notebook.talks, key=lambda talk: len(talk.blocks))
+    long_talk = max(app.browser.notebook.talks, key=lambda talk: len(talk.blocks))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.selected = long_talk
+        app.browser.selected = long_talk
         await pilot.pause()
         pane = app.query_one(NotePane)
         assert pane.scroll_y == 0
@@ -145,7 +145,7 @@ async def test_space_and_pagedown_scroll_the_notes_from_the_tree() -> None:
         await pilot.pause()
         after_space = pane.scroll_y
         assert after_space > 0
-        assert app.selected is long_talk  # space did not toggle or move the tree
+        assert app.browser.selected is long_talk  # space did not toggle or move the tree
         await pilot.press("pagedown")
         await pilot.pause()
         assert pane.scroll_y > after_space
@@ -156,9 +156,9 @@ async def test_space_and_pagedown_scroll_the_notes_from_the_tree() -> None:
 
 async def test_j_k_scroll_the_notes_when_the_pane_has_focus() -> None:
     app = make_app()
-    long_talk = max(app.notebook.talks, key=lambda talk: len(talk.blocks))
+    long_talk = max(app.browser.notebook.talks, key=lambda talk: len(talk.blocks))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.selected = long_talk
+        app.browser.selected = long_talk
         pane = app.query_one(NotePane)
         pane.focus()
         await pilot.pause()
@@ -171,7 +171,7 @@ async def test_j_k_scroll_the_notes_when_the_pane_has_focus() -> None:
         await pilot.press("G")
         await pilot.pause()
         assert pane.scroll_y == pane.max_scroll_y
-        assert app.selected is long_talk
+        assert app.browser.selected is long_talk
 
 
 async def test_q_quits() -> None:
@@ -204,16 +204,16 @@ async def test_narrow_screen_hides_the_tree_and_b_brings_it_back() -> None:
         await pilot.pause()
         assert not app.query_one("#sidebar").display
         assert app.query_one("#notes").size.width >= 45
-        assert app.selected is app.notebook.talks[0]
+        assert app.browser.selected is app.browser.notebook.talks[0]
         assert "Security War Stories" in pane_text(app)
         await pilot.press("right_square_bracket")
-        assert app.selected is app.notebook.talks[1]
+        assert app.browser.selected is app.browser.notebook.talks[1]
         await pilot.press("b")
         await pilot.pause()
         assert app.query_one("#sidebar").display
         tree = app.query_one(TalkTree)
         assert app.focused is tree
-        assert tree.cursor_node.data is app.notebook.talks[1]
+        assert tree.cursor_node.data is app.browser.notebook.talks[1]
 
 
 async def test_resizing_across_the_breakpoint_moves_the_tree() -> None:
@@ -237,7 +237,7 @@ async def test_tiny_and_huge_sizes_do_not_crash(size: tuple[int, int]) -> None:
             await pilot.press(key)
             await settle(pilot)
         assert app.is_running
-        assert isinstance(app.selected, Talk)
+        assert isinstance(app.browser.selected, Talk)
 
 
 async def test_resizing_down_to_20x6_and_back_keeps_working() -> None:
@@ -247,7 +247,7 @@ async def test_resizing_down_to_20x6_and_back_keeps_working() -> None:
             await pilot.resize_terminal(width, height)
             await pilot.press("right_square_bracket")
             await pilot.pause()
-        assert app.selected is app.notebook.talks[4]
+        assert app.browser.selected is app.browser.notebook.talks[4]
         assert "Continuous Performance Testing" in pane_text(app)
 
 
@@ -323,7 +323,7 @@ async def test_start_at_a_talk_and_with_a_search() -> None:
     app = QconApp(nb, talk=talk, search="redis", theme="textual-dark")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.selected is talk
+        assert app.browser.selected is talk
         assert app.query_one(SearchInput).value == "redis"
         assert app.query_one("#results").display
         assert app.query_one(Tree).cursor_node.data is talk

@@ -129,8 +129,8 @@ async def test_live_reload_keeps_the_talk_and_the_scroll(tmp_path: Path) -> None
     seen = record_notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        talk_b = app.notebook.talks[1]
-        app.selected = talk_b
+        talk_b = app.browser.notebook.talks[1]
+        app.browser.selected = talk_b
         await settle(pilot)
         pane = app.query_one(NotePane)
         pane.scroll_to(y=10, animate=False)
@@ -139,14 +139,14 @@ async def test_live_reload_keeps_the_talk_and_the_scroll(tmp_path: Path) -> None
 
         text = NOTES.replace("### Talk B", "### Talk New\n\n- inserted before B\n\n### Talk B")
         write_notes(notes, text.format(body=long_body + "\n\n- added on disk"))
-        await wait_until(pilot, lambda: len(app.notebook.talks) == 4)
+        await wait_until(pilot, lambda: len(app.browser.notebook.talks) == 4)
         await settle(pilot)
 
-        assert isinstance(app.selected, Talk)
-        assert app.selected.id == talk_b.id
-        assert app.selected is app.notebook.talks[2]  # the new object, moved down one
+        assert isinstance(app.browser.selected, Talk)
+        assert app.browser.selected.id == talk_b.id
+        assert app.browser.selected is app.browser.notebook.talks[2]  # the new object, moved down one
         tree = app.query_one(TalkTree)
-        assert tree.cursor_node is not None and tree.cursor_node.data is app.selected
+        assert tree.cursor_node is not None and tree.cursor_node.data is app.browser.selected
         assert "Talk New" in [talk.title for talk in tree.listed_talks()]
         assert "added on disk" in pane_text(app)
         assert pane.scroll_y == 10
@@ -155,7 +155,8 @@ async def test_live_reload_keeps_the_talk_and_the_scroll(tmp_path: Path) -> None
         # The search index is rebuilt: the new talk is found.
         await pilot.press("slash", *"inserted")
         await settle(pilot)
-        assert "talk-new" in {hit.talk.id for hit in app._hits.values()}  # keyed by the talk object
+        hits = app.browser.session.hits.values()
+        assert "talk-new" in {hit.talk.id for hit in hits}  # keyed by the talk object
 
 
 async def test_an_invalid_file_keeps_the_last_good_notes(tmp_path: Path) -> None:
@@ -165,14 +166,14 @@ async def test_an_invalid_file_keeps_the_last_good_notes(tmp_path: Path) -> None
     seen = record_notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        good = app.notebook
+        good = app.browser.notebook
         notes.write_bytes(b"# Conf\n\x00\x00 binary\n")
         await wait_until(pilot, lambda: any(severity == "error" for _message, severity in seen))
-        assert app.notebook is good
+        assert app.browser.notebook is good
         assert any("binary" in message for message, severity in seen if severity == "error")
         assert "Talk A" in pane_text(app)
 
         # Fixed on disk: reloaded again.
         write_notes(notes, NOTES.format(body="- b note, fixed"))
-        await wait_until(pilot, lambda: app.notebook is not good)
-        assert [talk.title for talk in app.notebook.talks] == ["Talk A", "Talk B", "Talk C"]
+        await wait_until(pilot, lambda: app.browser.notebook is not good)
+        assert [talk.title for talk in app.browser.notebook.talks] == ["Talk A", "Talk B", "Talk C"]

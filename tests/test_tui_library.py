@@ -59,7 +59,7 @@ async def test_tree_has_a_conference_level_with_every_notebook(notes_dir: Path) 
         assert all(isinstance(day.data, Day) for day in qcon.children)
         assert isinstance(qcon.children[0].children[0].data, Talk)
         # The first talk of the first conference is shown; the pane says which conference.
-        assert app.selected is app.library.notebooks[0].talks[0]
+        assert app.browser.selected is app.browser.library.notebooks[0].talks[0]
         assert f"{QCON} · day 1 · talk 1 of" in flat(pane_text(app))
         assert app.sub_title.startswith(f"{QCON} · day 1 ·")
         assert not app.query_one("#loading").display
@@ -87,19 +87,20 @@ async def test_first_notebook_is_browsable_while_the_rest_loads(
             # Browse the first conference: down twice is its first day's first talk.
             await pilot.press("g", "down", "down", "down")
             await pilot.pause()
-            first = app.library.notebooks[0].days[0].talks[0]
+            first = app.browser.library.notebooks[0].days[0].talks[0]
             assert tree.cursor_node is not None and tree.cursor_node.data is first
-            assert app.selected is first
+            assert app.browser.selected is first
             await pilot.press("right_square_bracket")
             await pilot.pause()
-            assert app.selected is app.library.notebooks[0].days[0].talks[1]
+            assert app.browser.selected is app.browser.library.notebooks[0].days[0].talks[1]
             assert first.title not in pane_text(app).splitlines()[0]
         finally:
             release.set()
         await settle(pilot)
         assert conferences(app) == [QCON, DEVCONF]
         assert not app.query_one("#loading").display
-        assert app.selected is app.library.notebooks[0].days[0].talks[1]  # where the reader was
+        where = app.browser.library.notebooks[0].days[0].talks[1]
+        assert app.browser.selected is where  # where the reader was
 
 
 async def test_search_spans_every_file_and_rows_name_the_conference(notes_dir: Path) -> None:
@@ -130,35 +131,35 @@ async def test_opening_a_hit_from_the_second_notebook_shows_it(notes_dir: Path) 
         assert [hit.talk.title for hit in results.hits] == ["Serverless at scale"]
         await pilot.press("enter")
         await settle(pilot)
-        devconf = app.library.notebooks[1]
-        assert app.selected is devconf.days[0].talks[0]
-        assert app.notebook is devconf
+        devconf = app.browser.library.notebooks[1]
+        assert app.browser.selected is devconf.days[0].talks[0]
+        assert app.browser.notebook is devconf
         text = pane_text(app)
         assert text.splitlines()[0] == "Serverless at scale"
         assert "DevConf 2024 · Day one · talk 1 of 2" in flat(text)
         # The tree's cursor went into the second conference (expanded for it).
         tree = app.query_one(TalkTree)
-        assert tree.cursor_node is not None and tree.cursor_node.data is app.selected
-        assert app.match_index == 0
+        assert tree.cursor_node is not None and tree.cursor_node.data is app.browser.selected
+        assert app.browser.match_index == 0
 
 
 async def test_brackets_step_across_notebooks(notes_dir: Path) -> None:
     app = library_app(notes_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        qcon, devconf = app.library.notebooks
-        app.selected = qcon.talks[-1]
+        qcon, devconf = app.browser.library.notebooks
+        app.browser.selected = qcon.talks[-1]
         await pilot.press("right_square_bracket")
-        assert app.selected is devconf.talks[0]
+        assert app.browser.selected is devconf.talks[0]
         assert app.sub_title.startswith("DevConf 2024 · Day one")
         await pilot.press("left_square_bracket")
-        assert app.selected is qcon.talks[-1]
+        assert app.browser.selected is qcon.talks[-1]
         # From the library's root, `[` goes to the very last talk of the last file.
         await pilot.press("g")
         await pilot.pause()
-        assert isinstance(app.selected, Library)
+        assert isinstance(app.browser.selected, Library)
         await pilot.press("left_square_bracket")
-        assert app.selected is devconf.talks[-1]
+        assert app.browser.selected is devconf.talks[-1]
 
 
 async def test_palette_jumps_to_talks_of_every_notebook(notes_dir: Path) -> None:
@@ -170,7 +171,7 @@ async def test_palette_jumps_to_talks_of_every_notebook(notes_dir: Path) -> None
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.selected is app.library.notebooks[1].days[1].talks[0]
+        assert app.browser.selected is app.browser.library.notebooks[1].days[1].talks[0]
         assert "DevConf 2024 · Day two" in flat(pane_text(app))
 
 
@@ -181,7 +182,7 @@ async def test_broken_file_is_reported_and_skipped(notes_dir: Path) -> None:
         toasts = " ".join(widget_text(toast) for toast in app.screen.query("Toast"))
         assert "c-broken.yml" in toasts and "YAML" in toasts
         assert conferences(app) == [QCON, DEVCONF]
-        assert [Path(failure.path).name for failure in app.library.failures] == ["c-broken.yml"]
+        assert [Path(failure.path).name for failure in app.browser.library.failures] == ["c-broken.yml"]
         # The library's overview (its root) lists the conferences and what was skipped.
         await pilot.press("g")
         await pilot.pause()
@@ -211,7 +212,7 @@ async def test_single_file_keeps_its_tree_and_rows() -> None:
         assert isinstance(tree.root.data, Notebook)
         assert all(isinstance(node.data, Day) for node in tree.root.children)
         assert not app.query("#loading")
-        assert not app.in_library and app.library.notebooks == (app.notebook,)
+        assert not app.browser.in_library and app.browser.library.notebooks == (app.browser.notebook,)
         await type_search(pilot, "facebok")
         text = widget_text(app.query_one(ResultsList))
         assert text.startswith("day 2 › Scaling Facebook Live")

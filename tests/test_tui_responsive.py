@@ -48,9 +48,9 @@ async def test_keys_are_handled_while_a_search_is_in_flight(large_notes: Path, m
 
     monkeypatch.setattr(SearchIndex, "search", held_search)
     app = make_app(large_notes)
-    assert len(app.notebook.talks) == 10_000
+    assert len(app.browser.notebook.talks) == 10_000
     async with app.run_test(size=(80, 24)) as pilot:
-        first = app.selected
+        first = app.browser.selected
         await pilot.press("slash", "s", "e", "r", "v")
         for _ in range(200):  # bounded wait for the worker thread to enter the search
             if started.is_set():
@@ -66,7 +66,7 @@ async def test_keys_are_handled_while_a_search_is_in_flight(large_notes: Path, m
         await pilot.press("escape")
         assert app.focused is app.query_one(TalkTree)
         await pilot.press("right_square_bracket")
-        assert app.selected is not first, "] moved to the next talk while the search was held"
+        assert app.browser.selected is not first, "] moved to the next talk while the search was held"
         assert app.query_one(NotePane).display
 
         # Released, the (now stale) held searches finish without disturbing anything,

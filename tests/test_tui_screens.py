@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.command import CommandPalette
 
-from qcon_tui.tui.app import QconApp
 from qcon_tui.tui.commands import NotesCommands, highlight
+from qcon_tui.tui.screens.browser import BrowserScreen
 from qcon_tui.tui.screens.help import HelpScreen, query_help
 from qcon_tui.tui.widgets.note_pane import NotePane
 from qcon_tui.tui.widgets.search_input import SearchInput
@@ -15,7 +15,7 @@ from tests.tui_helpers import make_app, settle, widget_text
 
 
 def _all_bindings() -> list[Binding]:
-    app_bindings = [b for b in QconApp.BINDINGS if isinstance(b, Binding)]
+    app_bindings = [b for b in BrowserScreen.BINDINGS if isinstance(b, Binding)]
     return [
         *app_bindings,
         *[b for b in TalkTree.BINDINGS if isinstance(b, Binding)],
@@ -94,7 +94,7 @@ async def test_palette_provider_finds_a_talk_by_fuzzy_title() -> None:
         assert "cgroupv2" in (best.text or "")
         best.command()
         await pilot.pause()
-        assert app.selected.title.startswith("cgroupv2")
+        assert app.browser.selected.title.startswith("cgroupv2")
 
 
 async def test_palette_discovers_talks_tree_toggle_and_theme() -> None:
@@ -103,7 +103,7 @@ async def test_palette_discovers_talks_tree_toggle_and_theme() -> None:
         await pilot.pause()
         provider = NotesCommands(app.screen)
         texts = [hit.text async for hit in provider.discover()]
-        assert len([t for t in texts if t and t.startswith("Open: ")]) == len(app.notebook.talks)
+        assert len([t for t in texts if t and t.startswith("Open: ")]) == len(app.browser.notebook.talks)
         assert "Toggle the talk tree" in texts
         assert "Switch theme…" in texts
         hits = [hit async for hit in provider.search("theme nord")]
@@ -130,7 +130,7 @@ async def test_ctrl_p_opens_the_palette_and_typing_jumps_to_a_talk() -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert not CommandPalette.is_open(app)
-        assert "Spotify" in app.selected.title
+        assert "Spotify" in app.browser.selected.title
 
 
 def test_palette_highlight_never_reads_markup() -> None:

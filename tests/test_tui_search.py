@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qcon_tui.render import CURRENT_META
-from qcon_tui.tui.app import SearchDone
+from qcon_tui.tui.messages import SearchDone
 from qcon_tui.tui.widgets.note_pane import NotePane
 from qcon_tui.tui.widgets.results_list import ResultsList, snippet_window
 from qcon_tui.tui.widgets.search_input import SearchInput
@@ -76,8 +76,8 @@ async def test_enter_opens_the_hit_with_matches_highlighted_and_scrolled_to() ->
         await type_search(pilot, "facebok live")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.selected.title == FACEBOOK
-        assert app.match_index == 0
+        assert app.browser.selected.title == FACEBOOK
+        assert app.browser.match_index == 0
         pane = app.query_one(NotePane)
         assert app.focused is pane
         assert pane.view is not None and pane.view.spans and pane.view.current == 0
@@ -123,7 +123,7 @@ async def test_up_and_down_move_through_results_from_the_search_box() -> None:
         assert results.highlighted == 0
         await pilot.press("down", "enter")
         await settle(pilot)
-        assert app.selected is results.hits[1].talk
+        assert app.browser.selected is results.hits[1].talk
 
 
 async def test_results_list_can_be_focused_and_selected_from() -> None:
@@ -134,7 +134,7 @@ async def test_results_list_can_be_focused_and_selected_from() -> None:
         results.focus()
         await pilot.press("down", "enter")
         await settle(pilot)
-        assert app.selected is results.hits[1].talk
+        assert app.browser.selected is results.hits[1].talk
 
 
 async def test_n_and_shift_n_step_through_matches() -> None:
@@ -146,20 +146,20 @@ async def test_n_and_shift_n_step_through_matches() -> None:
         spans = app.query_one(NotePane).view.spans
         assert len(spans) >= 3
         await pilot.press("n")
-        assert app.match_index == 1
+        assert app.browser.match_index == 1
         assert app.query_one(NotePane).view.current == 1
         await pilot.press("n")
-        assert app.match_index == 2
+        assert app.browser.match_index == 2
         await pilot.press("N", "N", "N")
-        assert app.match_index == len(spans) - 1  # wraps round
+        assert app.browser.match_index == len(spans) - 1  # wraps round
 
 
 async def test_n_does_nothing_without_matches() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "N")
-        assert app.match_index is None
-        assert app.check_action("step_match", (1,)) is False
+        assert app.browser.match_index is None
+        assert app.browser.check_action("step_match", (1,)) is False
 
 
 async def test_escape_clears_the_search_and_keeps_the_selection() -> None:
@@ -168,10 +168,10 @@ async def test_escape_clears_the_search_and_keeps_the_selection() -> None:
         await type_search(pilot, "facebok live")
         await pilot.press("enter")
         await settle(pilot)
-        opened = app.selected
+        opened = app.browser.selected
         await pilot.press("escape")
         await settle(pilot)
-        assert app.selected is opened
+        assert app.browser.selected is opened
         assert app.query_one(SearchInput).value == ""
         assert not app.query_one(ResultsList).display
         tree = app.query_one(TalkTree)
@@ -185,22 +185,22 @@ async def test_escape_from_the_search_box_keeps_the_selection() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("right_square_bracket")
-        chosen = app.selected
+        chosen = app.browser.selected
         await type_search(pilot, "java")
         await pilot.press("escape")
         await settle(pilot)
-        assert app.selected is chosen
+        assert app.browser.selected is chosen
         assert app.focused is app.query_one(TalkTree)
 
 
 async def test_keys_bound_elsewhere_type_into_the_search_box() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        start = app.selected
+        start = app.browser.selected
         await type_search(pilot, "jknq[] ?tgGhl/N")
         assert app.query_one(SearchInput).value == "jknq[] ?tgGhl/N"
         assert app.is_running
-        assert app.selected is start
+        assert app.browser.selected is start
         assert app.query_one("#sidebar").display
         assert len(app.screen_stack) == 1  # `?` did not open the help
 
@@ -224,7 +224,7 @@ async def test_no_matches_shows_a_message_row() -> None:
         assert results.hits == []
         assert "no talks match zzzqqqxxx" in widget_text(results)
         await pilot.press("enter")  # nothing to open: nothing happens
-        assert app.selected is app.notebook.talks[0]
+        assert app.browser.selected is app.browser.notebook.talks[0]
 
 
 async def test_stale_results_are_dropped() -> None:
@@ -233,7 +233,7 @@ async def test_stale_results_are_dropped() -> None:
         await type_search(pilot, "redis")
         fresh = list(app.query_one(ResultsList).hits)
         # Results for an older query arriving late must not replace the current ones.
-        app.post_message(SearchDone("java", []))
+        app.browser.post_message(SearchDone("java", []))
         await settle(pilot)
         assert app.query_one(ResultsList).hits == fresh
 
@@ -268,7 +268,7 @@ async def test_option_selected_opens_the_talk() -> None:
         results.highlighted = 0
         results.action_select()
         await settle(pilot)
-        assert "Spotify" in app.selected.title
+        assert "Spotify" in app.browser.selected.title
 
 
 async def test_browsing_while_searching_keeps_highlights() -> None:
@@ -277,10 +277,10 @@ async def test_browsing_while_searching_keeps_highlights() -> None:
         await type_search(pilot, "redis")
         hit_ids = {hit.talk.id for hit in app.query_one(ResultsList).hits}
         app.query_one(TalkTree).focus()
-        for _ in range(len(app.notebook.talks)):
+        for _ in range(len(app.browser.notebook.talks)):
             await pilot.press("right_square_bracket")
             view = app.query_one(NotePane).view
-            assert bool(view.spans) == (app.selected.id in hit_ids)
+            assert bool(view.spans) == (app.browser.selected.id in hit_ids)
 
 
 def test_snippet_window_keeps_the_match_in_view() -> None:

@@ -40,7 +40,7 @@ def leaf_label(app: QconApp, talk: Talk) -> str:
 
 
 def store_for(app: QconApp) -> StateStore:
-    return StateStore.for_notebook(app.notebook)
+    return StateStore.for_notebook(app.browser.notebook)
 
 
 # --------------------------------------------------------------------------- stars
@@ -50,10 +50,10 @@ async def test_s_stars_marks_the_tree_and_persists() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        third = app.notebook.talks[2]
+        third = app.browser.notebook.talks[2]
         await pilot.press("j", "j", "s")  # the keys arrive before the highlight messages
         await settle(pilot)
-        assert app.selected is third
+        assert app.browser.selected is third
         assert store_for(app).get(third.id).starred
         assert leaf_label(app, third).startswith("★ ")
         assert "★ The Hitchhiker's" in widget_text(app.query_one(TalkTree))
@@ -61,9 +61,9 @@ async def test_s_stars_marks_the_tree_and_persists() -> None:
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        talk = again.notebook.talks[2]
+        talk = again.browser.notebook.talks[2]
         assert leaf_label(again, talk).startswith("★ ")
-        again.selected = talk
+        again.browser.selected = talk
         await pilot.press("s")
         await settle(pilot)
         assert not store_for(again).get(talk.id).starred
@@ -74,9 +74,9 @@ async def test_s_is_disabled_on_a_day() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.selected = app.notebook.days[0]
+        app.browser.selected = app.browser.notebook.days[0]
         await pilot.pause()
-        assert app.check_action("toggle_star", ()) is None
+        assert app.browser.check_action("toggle_star", ()) is None
         await pilot.press("s")
         await settle(pilot)
         assert store_for(app).starred_ids() == set()
@@ -89,7 +89,7 @@ async def test_a_opens_the_dialog_and_ctrl_s_saves_the_note() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        talk = app.notebook.talks[0]
+        talk = app.browser.notebook.talks[0]
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AnnotateScreen)
@@ -121,7 +121,7 @@ async def test_escape_without_changes_just_closes() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert len(app.screen_stack) == 1
-        assert store_for(app).get(app.notebook.talks[0].id).annotation is None
+        assert store_for(app).get(app.browser.notebook.talks[0].id).annotation is None
 
 
 async def test_escape_after_typing_asks_before_discarding() -> None:
@@ -143,7 +143,7 @@ async def test_escape_after_typing_asks_before_discarding() -> None:
         await pilot.press("y")  # discard
         await settle(pilot)
         assert len(app.screen_stack) == 1
-        assert store_for(app).get(app.notebook.talks[0].id).annotation is None
+        assert store_for(app).get(app.browser.notebook.talks[0].id).annotation is None
         assert "Your note" not in pane_text(app)
 
 
@@ -152,10 +152,10 @@ async def test_escape_after_typing_asks_before_discarding() -> None:
 
 async def test_a_talk_becomes_read_after_a_moment_on_screen() -> None:
     app = make_app()
-    app.READ_DELAY = 0.5
+    app.browser.READ_DELAY = 0.5
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        first, second, third = app.notebook.talks[:3]
+        first, second, third = app.browser.notebook.talks[:3]
         assert leaf_label(app, second).startswith("• ")  # unread
         # The second talk is left before the delay is up; the third stays.
         await pilot.press("right_square_bracket", "right_square_bracket")
@@ -180,7 +180,7 @@ async def test_f_cycles_filters_that_hide_talks() -> None:
     seen = record_notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        talks = app.notebook.talks
+        talks = app.browser.notebook.talks
         store = store_for(app)
         store.star(talks[2])
         store.star(talks[9])
@@ -191,23 +191,23 @@ async def test_f_cycles_filters_that_hide_talks() -> None:
 
         await pilot.press("f")
         await settle(pilot)
-        assert app.talk_filter == "starred"
+        assert app.browser.talk_filter == "starred"
         assert tree.listed_talks() == [talks[2], talks[9]]
         assert "starred" in str(tree.border_title)
         assert any("2 starred" in message for message, _ in seen)
-        app.selected = talks[2]
+        app.browser.selected = talks[2]
         await pilot.press("right_square_bracket")
-        assert app.selected is talks[9]  # `]` steps through the listed talks only
+        assert app.browser.selected is talks[9]  # `]` steps through the listed talks only
 
         await pilot.press("f")
         await settle(pilot)
-        assert app.talk_filter == "unread"
+        assert app.browser.talk_filter == "unread"
         listed = tree.listed_talks()
         assert talks[4] not in listed and talks[5] in listed
 
         await pilot.press("f")
         await settle(pilot)
-        assert app.talk_filter == "all"
+        assert app.browser.talk_filter == "all"
         assert len(tree.listed_talks()) == len(talks)
         assert tree.border_title is None
 
@@ -216,7 +216,7 @@ async def test_w_shows_speakers_in_the_tree() -> None:
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        talk = next(t for t in app.notebook.talks if t.speaker_label)
+        talk = next(t for t in app.browser.notebook.talks if t.speaker_label)
         assert "—" not in leaf_label(app, talk)
         await pilot.press("w")
         await pilot.pause()
@@ -279,11 +279,11 @@ async def test_store_warnings_become_notifications(isolated_state: Path) -> None
 
 async def test_read_only_hides_writing_keys_and_the_screenshot_command(isolated_state: Path) -> None:
     app = make_app(read_only=True)
-    app.READ_DELAY = 0.05
+    app.browser.READ_DELAY = 0.05
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for action in ("toggle_star", "annotate", "edit", "cycle_filter", "suspend_process"):
-            assert app.check_action(action, ()) is False
+            assert app.browser.check_action(action, ()) is False
         keys = {active.binding.key for active in app.active_bindings.values() if active.enabled}
         assert not keys & {"s", "a", "e", "f"}
         titles = [command.title for command in app.get_system_commands(app.screen)]
@@ -294,7 +294,7 @@ async def test_read_only_hides_writing_keys_and_the_screenshot_command(isolated_
         await settle(pilot)
         assert len(app.screen_stack) == 1
         assert "•" not in widget_text(app.query_one(TalkTree))
-        help_sections = dict(app.binding_sections())
+        help_sections = dict(app.browser.binding_sections())
         assert not [b for b in help_sections["Anywhere"] if getattr(b, "key", "") in ("s", "a", "e")]
     assert not list(isolated_state.glob("*.json")) if isolated_state.exists() else True
 

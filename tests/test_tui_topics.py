@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 import qcon_tui.topics
 from qcon_tui.tui.app import QconApp
 from qcon_tui.tui.commands import NotesCommands
+from qcon_tui.tui.screens.browser import BrowserScreen
 from qcon_tui.tui.screens.topics import TopicsScreen
 from qcon_tui.tui.widgets.results_list import ResultsList
 from qcon_tui.tui.widgets.search_input import SearchInput
@@ -56,7 +57,7 @@ def undimmed_talks(app: QconApp) -> set[str]:
 
 
 def test_t_opens_topics_and_b_toggles_the_tree_in_the_bindings() -> None:
-    keys = {b.id: b.key for b in QconApp.BINDINGS if isinstance(b, Binding)}
+    keys = {b.id: b.key for b in BrowserScreen.BINDINGS if isinstance(b, Binding)}
     assert keys["topics.open"] == "t"
     assert keys["tree.toggle"] == "b"
 
@@ -106,14 +107,14 @@ async def test_enter_on_serverless_filters_to_its_two_talks_and_esc_restores() -
         assert undimmed_talks(app) == SERVERLESS
         assert str(results.border_subtitle) == "topic: serverless"
         assert app.focused is app.query_one(TalkTree)
-        assert app.selected.title in SERVERLESS
-        assert app.query_one(TalkTree).cursor_node.data is app.selected
+        assert app.browser.selected.title in SERVERLESS
+        assert app.query_one(TalkTree).cursor_node.data is app.browser.selected
 
         await pilot.press("escape")
         await settle(pilot)
         assert app.query_one(SearchInput).value == ""
         assert not results.display
-        assert undimmed_talks(app) == {talk.title for talk in app.notebook.talks}
+        assert undimmed_talks(app) == {talk.title for talk in app.browser.notebook.talks}
 
 
 async def test_a_topic_shows_exactly_its_talks_not_every_match_of_its_query() -> None:
@@ -126,7 +127,7 @@ async def test_a_topic_shows_exactly_its_talks_not_every_match_of_its_query() ->
         expected = {ref.talk.title for ref in monitoring.talks}
         # In the topic's order, as the topics view listed them; its first talk is on screen.
         assert [hit.talk for hit in app.query_one(ResultsList).hits] == [ref.talk for ref in monitoring.talks]
-        assert app.selected is monitoring.talks[0].talk
+        assert app.browser.selected is monitoring.talks[0].talk
         assert undimmed_talks(app) == expected
         # Typing past the topic's query makes it an ordinary search again.
         await pilot.press("slash", "end", "space")
@@ -163,7 +164,7 @@ async def test_topics_are_found_once_per_notebook(monkeypatch: pytest.MonkeyPatc
         await pilot.press("escape")
         again = await open_topics(pilot)
         assert [topic.term for topic in again.topics] == terms
-        assert calls == [app.notebook]
+        assert calls == [app.browser.notebook]
 
 
 async def test_a_loading_indicator_shows_while_topics_are_found(monkeypatch: pytest.MonkeyPatch) -> None:

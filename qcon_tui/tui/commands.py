@@ -39,11 +39,12 @@ class NotesCommands(Provider):
 
     def _commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         app = self.qcon
-        for notebook, day, talk in app.library.talks():  # every notebook of a library
-            where = " › ".join(t for t in (notebook.title if app.in_library else "", day.title) if t)
-            yield f"Open: {talk.title}", partial(app.open_talk, talk), where
-        yield "Topics", app.action_topics, "Terms that recur across talks; choose one to filter by it"
-        yield "Toggle the talk tree", app.action_toggle_tree, "Show or hide the day/talk tree"
+        browser = app.browser
+        for notebook, day, talk in browser.library.talks():  # every notebook of a library
+            where = " › ".join(t for t in (notebook.title if browser.in_library else "", day.title) if t)
+            yield f"Open: {talk.title}", partial(browser.open_talk, talk), where
+        yield "Topics", browser.action_topics, "Terms that recur across talks; choose one to filter by it"
+        yield "Toggle the talk tree", browser.action_toggle_tree, "Show or hide the day/talk tree"
         yield "Switch theme…", app.action_change_theme, f"Now: {app.theme}"
         for name in sorted(app.available_themes):
             if name != "textual-ansi":

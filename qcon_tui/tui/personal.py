@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-from textual.message import Message
 
 from .widgets.talk_tree import TalkMarks
 
@@ -21,23 +18,11 @@ if TYPE_CHECKING:
     from ..model import Notebook
     from ..state import StateStore
 
-__all__ = ["Change", "LazyStore", "StateChanged"]
+__all__ = ["Change", "LazyStore"]
 
 #: One change to make in a worker: it gets the store and returns what to tell, if anything.
 Change = Callable[["StateStore"], "str | None"]
 
-
-@dataclass
-class StateChanged(Message):
-    """Stars, notes or read marks changed, or were read from disk (posted from a worker).
-
-    `info` and `warnings` are for notifications (a saved note; a rename matched
-    by `reconcile`, a corrupt file moved aside); `error` says a change failed.
-    """
-
-    info: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
 
 
 class LazyStore:

@@ -9,13 +9,10 @@ finds what was selected in the new notebook.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-
-from textual.message import Message
 
 from ..model import Day, Notebook, Talk
 
-__all__ = ["NotesReloadFailed", "NotesReloaded", "NotesWatcher", "carry_selection", "file_stamp"]
+__all__ = ["NotesWatcher", "carry_selection", "file_stamp"]
 
 Item = Notebook | Day | Talk
 Stamp = tuple[int, int, int]
@@ -45,19 +42,6 @@ class NotesWatcher:
         self.stamp = stamp
         return True
 
-
-@dataclass
-class NotesReloaded(Message):
-    """The notes file was read again (posted from the reload worker)."""
-
-    notebook: Notebook
-
-
-@dataclass
-class NotesReloadFailed(Message):
-    """The notes file changed but cannot be read; the last good notebook stays."""
-
-    error: Exception
 
 
 def carry_selection(old: Notebook, new: Notebook, item: Item | None) -> Item:

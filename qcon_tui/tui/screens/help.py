@@ -49,6 +49,7 @@ def bindings_table(sections: Sequence[tuple[str, Iterable[BindingType]]], key_di
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of the browser, grouped by where they work, then the search syntax."""
 
+    CSS_PATH = "help.tcss"
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
         Binding("j,down", "scroll('down')", "Scroll down", show=False, id="help.down"),

@@ -4,7 +4,7 @@ The topics list is on the left (or on top, when narrow); the highlighted topic's
 talks are beside it. Enter chooses a topic (the screen is dismissed with it, and
 the browser filters by it); Esc closes without choosing. Finding the topics takes
 about a second for a big notebook, so it runs in a thread while a loading
-indicator shows; the result is announced with `Loaded`, which the app caches.
+indicator shows; `found` holds the result, which the browser keeps for next time.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class TopicsScreen(ModalScreen["Topic | None"]):
 
     @on(Loaded)
     def show_loaded_topics(self, message: Loaded) -> None:
-        """Fill the list; the message goes on up to the app, which keeps the topics."""
+        """Fill the list with the topics the worker found."""
         if message.notebook is self.notebook:
             self.topics = list(message.topics)
             self._loaded = True
@@ -135,6 +135,11 @@ class TopicsScreen(ModalScreen["Topic | None"]):
         options.add_options([Option(topic_prompt(topic, width)) for topic in self.topics])
         options.highlighted = 0
         options.focus()
+
+    @property
+    def found(self) -> list[Topic] | None:
+        """The notebook's topics once they are found (None while they are being looked for)."""
+        return self.topics if self._loaded else None
 
     def highlighted_topic(self) -> Topic | None:
         """The topic under the list's cursor, if any."""

@@ -6,9 +6,9 @@ the model objects (`data=`), so handlers read `event.node.data` rather than
 parsing labels. Labels are `Text`, so titles are never read as markup.
 
 Your own marks show in a two-cell gutter before each title: `★` for a starred
-talk, a dim `•` for one not read yet (a starred talk shows its star). The app
+talk, a dim `•` for one not read yet (a starred talk shows its star). The browser
 hands them down as `marks`; `talk_filter`, `schedule_order` and `show_speakers`
-are bound to the app's state.
+are bound to the browser screen's state.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import on
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -111,8 +113,46 @@ def talk_label(
     return label
 
 
+#: What a node of the tree carries: the library (the root), a notebook, a day or a talk.
+TreeItem = Library | Notebook | Day | Talk
+
+
 class TalkTree(Tree[object]):
-    """The notebook's (or library's) outline, with vim-style movement and search hits marked."""
+    """The notebook's (or library's) outline, with vim-style movement and search hits marked.
+
+    It announces what its cursor is on with `ItemHighlighted` and what Enter chose with
+    `ItemChosen`, carrying the model object. Keys come in bursts, so a highlight can be
+    stale by the time it is read: the tree drops those it sees, and a listener reads
+    `ItemHighlighted.current` for any that went stale on the way up.
+    """
+
+    @dataclass
+    class ItemHighlighted(Message):
+        """The cursor is on `item` (the library, a notebook, a day or a talk)."""
+
+        tree: TalkTree
+        node: TreeNode[object]
+        item: TreeItem
+
+        @property
+        def control(self) -> TalkTree:
+            return self.tree
+
+        @property
+        def current(self) -> bool:
+            """Whether the cursor is still on this item (not moved on since)."""
+            return self.node is self.tree.cursor_node
+
+    @dataclass
+    class ItemChosen(Message):
+        """Enter (or a click) chose `item`."""
+
+        tree: TalkTree
+        item: TreeItem
+
+        @property
+        def control(self) -> TalkTree:
+            return self.tree
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
@@ -125,9 +165,9 @@ class TalkTree(Tree[object]):
         # Space and the page keys page the notes from anywhere; the tree's own would
         # toggle a day or move the cursor a page (and so change the talk shown).
         Binding(
-            "space,pagedown", "app.page_notes(1)", "Page the notes down", show=False, id="tree.page_down"
+            "space,pagedown", "screen.page_notes(1)", "Page the notes down", show=False, id="tree.page_down"
         ),
-        Binding("pageup", "app.page_notes(-1)", "Page the notes up", show=False, id="tree.page_up"),
+        Binding("pageup", "screen.page_notes(-1)", "Page the notes up", show=False, id="tree.page_up"),
     ]
 
     talk_filter: var[str] = var("all", init=False)
@@ -155,6 +195,22 @@ class TalkTree(Tree[object]):
         self._visible: frozenset[str] | None = None
         self.root.expand()
         self._populate()
+
+    @on(Tree.NodeHighlighted)
+    def _announce_highlight(self, event: Tree.NodeHighlighted[object]) -> None:
+        """The cursor moved: say what it is on, unless it has moved on again since."""
+        event.stop()
+        data = event.node.data
+        if event.node is self.cursor_node and isinstance(data, TreeItem):
+            self.post_message(self.ItemHighlighted(self, event.node, data))
+
+    @on(Tree.NodeSelected)
+    def _announce_choice(self, event: Tree.NodeSelected[object]) -> None:
+        """A node was chosen: say which item."""
+        event.stop()
+        data = event.node.data
+        if isinstance(data, TreeItem):
+            self.post_message(self.ItemChosen(self, data))
 
     # ------------------------------------------------------------------ building
 

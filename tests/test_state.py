@@ -313,7 +313,7 @@ def test_state_modules_import_no_ui() -> None:
     import subprocess
     import sys
 
-    code = "import qcon_tui.state, qcon_tui.cli_state, sys; print(' '.join(sorted(sys.modules)))"
+    code = "import qcon_tui.state, qcon_tui.cli.state, sys; print(' '.join(sorted(sys.modules)))"
     modules = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     names = modules.stdout.split()
     assert "qcon_tui.state" in names

@@ -300,12 +300,11 @@ async def test_read_only_hides_writing_keys_and_the_screenshot_command(isolated_
 
 
 @pytest.mark.parametrize("read_only", [False, True])
-def test_run_app_takes_read_only(read_only: bool) -> None:
-    import inspect
+def test_the_browse_command_takes_read_only(read_only: bool) -> None:
+    from qcon_tui.cli.browse import build_browse_parser
 
-    from qcon_tui.tui.app import run_app
-
-    assert "read_only" in inspect.signature(run_app).parameters
+    args = build_browse_parser().parse_args(["--read-only"] if read_only else [])
+    assert args.read_only is read_only
     assert QconApp(notebook(), read_only=read_only).read_only is read_only
 
 

@@ -1,1 +1,2 @@
-"""Screens pushed over the browser (help)."""
+"""The browser's screens: the browser itself, and what is pushed over it (help, topics, the
+note dialog, the confirm dialog). Each screen's CSS is in a `.tcss` file beside it."""

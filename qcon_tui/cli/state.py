@@ -1,7 +1,7 @@
 """Commands for your own layer: star, unstar, annotate, takeaways, where.
 
-Registered by `qcon_tui.cli` through `COMMAND_MODULES`. Imports happen inside the
-handlers, so the browser's start-up does not pay for them.
+Registered by `qcon_tui.cli`. Imports happen inside the handlers, so the browser's
+start-up does not pay for them.
 """
 
 from __future__ import annotations
@@ -12,11 +12,22 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from .model import Notebook
-    from .state import StateStore
+from .common import (
+    DataError,
+    Handler,
+    UsageError,
+    add_path,
+    add_talk,
+    find_talk,
+    load_notebook,
+    warn,
+    write_output,
+)
 
-Handler = Callable[[argparse.Namespace], int]
+if TYPE_CHECKING:
+    from ..model import Notebook
+    from ..state import StateStore
+
 
 TAKEAWAY_FORMATS = ("markdown", "json")
 
@@ -28,8 +39,7 @@ def _note(message: str) -> None:
 
 def _open(path: str | None) -> tuple[Notebook, StateStore]:
     """Load the notes and their state, reconciled, printing warnings and moves."""
-    from .cli import DataError, load_notebook, warn
-    from .state import StateError, StateStore
+    from ..state import StateError, StateStore
 
     notebook = load_notebook(path)
     store: StateStore | None = None
@@ -49,8 +59,7 @@ def _open(path: str | None) -> tuple[Notebook, StateStore]:
 
 def _change(store: StateStore, action: Callable[[], Any]) -> Any:
     """Run one change, turning state errors into one-line data errors."""
-    from .cli import DataError, warn
-    from .state import StateError
+    from ..state import StateError
 
     try:
         result = action()
@@ -63,10 +72,9 @@ def _change(store: StateStore, action: Callable[[], Any]) -> Any:
 
 def cmd_star(args: argparse.Namespace) -> int:
     """Star a talk."""
-    from .cli import _find_talk
 
     notebook, store = _open(args.path)
-    talk = _find_talk(notebook, args.talk)
+    talk = find_talk(notebook, args.talk)
     _change(store, lambda: store.star(talk))
     print(f"starred: {talk.title} [{talk.id}]")
     return 0
@@ -74,10 +82,9 @@ def cmd_star(args: argparse.Namespace) -> int:
 
 def cmd_unstar(args: argparse.Namespace) -> int:
     """Remove a talk's star."""
-    from .cli import _find_talk
 
     notebook, store = _open(args.path)
-    talk = _find_talk(notebook, args.talk)
+    talk = find_talk(notebook, args.talk)
     _change(store, lambda: store.unstar(talk))
     print(f"unstarred: {talk.title} [{talk.id}]")
     return 0
@@ -85,7 +92,6 @@ def cmd_unstar(args: argparse.Namespace) -> int:
 
 def _read_note_text(args: argparse.Namespace) -> str:
     """The note from --text, else from stdin when it is not a terminal."""
-    from .cli import UsageError
 
     if args.text is not None:
         return args.text
@@ -94,20 +100,18 @@ def _read_note_text(args: argparse.Namespace) -> str:
     try:
         return sys.stdin.read()
     except UnicodeDecodeError:
-        from .cli import DataError
 
         raise DataError("the note on stdin is not valid UTF-8") from None
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
     """Set (or with --append, extend) a talk's private note; empty text clears it."""
-    from .cli import UsageError, _find_talk
 
     text = _read_note_text(args)
     if args.append and not text.strip():
         raise UsageError("nothing to append: the note text is empty")
     notebook, store = _open(args.path)
-    talk = _find_talk(notebook, args.talk)
+    talk = find_talk(notebook, args.talk)
     state = _change(store, lambda: store.set_annotation(talk, text, append=args.append))
     verb = "appended to note" if args.append else ("annotated" if state.annotation else "cleared note")
     print(f"{verb}: {talk.title} [{talk.id}]")
@@ -171,24 +175,22 @@ def cmd_takeaways(args: argparse.Namespace) -> int:
     """Print the starred or annotated talks with your notes, as Markdown or JSON."""
     import json
 
-    from .cli import _write_output
 
     notebook, store = _open(args.path)
     entries = takeaway_entries(notebook, store)
     if args.format == "json":
-        _write_output(json.dumps(entries, indent=2, ensure_ascii=False) + "\n", args.output)
+        write_output(json.dumps(entries, indent=2, ensure_ascii=False) + "\n", args.output)
         return 0
     if not entries:
         print("no starred or annotated talks yet (try: qcon-tui star TALK)", file=sys.stderr)
         return 0
-    _write_output(takeaways_markdown(notebook.title, entries), args.output)
+    write_output(takeaways_markdown(notebook.title, entries), args.output)
     return 0
 
 
 def cmd_where(args: argparse.Namespace) -> int:
     """Print the path of the state file for the notes."""
-    from .cli import DataError, load_notebook
-    from .state import state_path_for
+    from ..state import state_path_for
 
     notebook = load_notebook(args.path)
     if not notebook.source:
@@ -197,26 +199,18 @@ def cmd_where(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_path(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", metavar="PATH", help="notes file (default: the bundled notes)")
-
-
-def _add_talk(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("talk", metavar="TALK", help="a talk id, or (part of) its title")
-
-
 def register(sub: Any) -> dict[str, Handler]:
     """Add the state subcommands to `sub` (argparse subparsers); return their handlers."""
     handlers: dict[str, Handler] = {}
 
     p = sub.add_parser("star", help="star a talk")
-    _add_talk(p)
-    _add_path(p)
+    add_talk(p)
+    add_path(p)
     handlers["star"] = cmd_star
 
     p = sub.add_parser("unstar", help="remove a talk's star")
-    _add_talk(p)
-    _add_path(p)
+    add_talk(p)
+    add_path(p)
     handlers["unstar"] = cmd_unstar
 
     p = sub.add_parser(
@@ -225,19 +219,19 @@ def register(sub: Any) -> dict[str, Handler]:
         description="Set your private note on a talk: from --text, else from stdin. "
         "Replaces the note; --append adds a line; empty text clears it.",
     )
-    _add_talk(p)
-    _add_path(p)
+    add_talk(p)
+    add_path(p)
     p.add_argument("--text", "-t", metavar="TEXT", help="the note (default: read stdin)")
     p.add_argument("--append", "-a", action="store_true", help="add to the note on a new line")
     handlers["annotate"] = cmd_annotate
 
     p = sub.add_parser("takeaways", help="your starred and annotated talks, as Markdown or JSON")
-    _add_path(p)
+    add_path(p)
     p.add_argument("--format", "-f", choices=TAKEAWAY_FORMATS, default="markdown")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     handlers["takeaways"] = cmd_takeaways
 
     p = sub.add_parser("where", help="print the path of the file holding your stars and notes")
-    _add_path(p)
+    add_path(p)
     handlers["where"] = cmd_where
     return handlers

@@ -1,6 +1,6 @@
 """`qcon-tui serve`: the read-only browser for others, over SSH or in a web browser.
 
-Registered by `qcon_tui.cli` through `COMMAND_MODULES`. asyncssh and textual-serve
+Registered by `qcon_tui.cli`. asyncssh and textual-serve
 are an optional extra (`pip install 'qcon-tui[serve]'`), imported only in the handler.
 """
 
@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-Handler = Callable[[argparse.Namespace], int]
+from .common import DataError, Handler, UsageError, load_notebook
 
 
 def _positive(text: str) -> int:
@@ -39,8 +38,7 @@ def _port(text: str) -> int:
 
 def _require(*modules: str) -> None:
     """Stop with one line when the `serve` extra is not installed."""
-    from .cli import DataError
-    from .serve import MISSING_EXTRA
+    from ..serve import MISSING_EXTRA
 
     for name in modules:
         try:
@@ -51,7 +49,6 @@ def _require(*modules: str) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the read-only browser over SSH or the web until Ctrl-C."""
-    from .cli import DataError, UsageError, load_notebook
 
     if args.web and (args.authorized_keys or args.host_key):
         raise UsageError("--authorized-keys and --host-key go with --ssh")
@@ -62,8 +59,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     load_notebook(args.path)
 
     if args.ssh:
-        from .serve.hostkey import default_host_key_path
-        from .serve.ssh import DEFAULT_MAX_SESSIONS, DEFAULT_PORT, ServeError, SSHServeOptions, run
+        from ..serve.hostkey import default_host_key_path
+        from ..serve.ssh import DEFAULT_MAX_SESSIONS, DEFAULT_PORT, ServeError, SSHServeOptions, run
 
         options = SSHServeOptions(
             path=args.path,
@@ -78,9 +75,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except ServeError as error:
             raise DataError(str(error)) from None
 
-    from .serve.web import DEFAULT_MAX_SESSIONS as WEB_MAX_SESSIONS
-    from .serve.web import DEFAULT_PORT as WEB_PORT
-    from .serve.web import WebServeError, run_web
+    from ..serve.web import DEFAULT_MAX_SESSIONS as WEB_MAX_SESSIONS
+    from ..serve.web import DEFAULT_PORT as WEB_PORT
+    from ..serve.web import WebServeError, run_web
 
     try:
         return run_web(

@@ -1,7 +1,7 @@
 """The `topics` command: terms that recur across talks, each with its talks.
 
-Registered by `qcon_tui.cli` through `COMMAND_MODULES`. Imports happen inside the
-handler, so the browser's start-up does not pay for them.
+Registered by `qcon_tui.cli`. Imports happen inside the handler, so the browser's
+start-up does not pay for them.
 """
 
 from __future__ import annotations
@@ -9,14 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..words import plural
+from .common import Handler, UsageError, add_json, load_notes
+
 if TYPE_CHECKING:
-    from .topics import TalkRef, Topic
-
-Handler = Callable[[argparse.Namespace], int]
-
+    from ..topics import TalkRef, Topic
 
 def _talk_json(ref: TalkRef, library: bool) -> dict[str, Any]:
     """One talk of a topic: id, title, day; from a directory also its notebook and file."""
@@ -44,8 +43,7 @@ def topics_text(found: list[Topic], library: bool = False) -> str:
     """Each topic on a line with its number of talks, then its talks indented (id, title)."""
     out: list[str] = []
     for topic in found:
-        count = len(topic.talks)
-        out.append(f"{topic.term}  ({count} talk{'s' * (count != 1)})")
+        out.append(f"{topic.term}  ({plural(len(topic.talks), 'talk')})")
         width = max(len(ref.talk.id) for ref in topic.talks)
         for ref in topic.talks:
             where = f"  ({ref.notebook.title})" if library else ""
@@ -55,9 +53,8 @@ def topics_text(found: list[Topic], library: bool = False) -> str:
 
 def cmd_topics(args: argparse.Namespace) -> int:
     """Print the terms that recur across talks, best first, each with its talks."""
-    from .cli import UsageError, load_notes
-    from .model import Notebook
-    from .topics import topics
+    from ..model import Notebook
+    from ..topics import topics
 
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
@@ -86,5 +83,5 @@ def register(sub: Any) -> dict[str, Handler]:
         "path", nargs="?", metavar="PATH", help="notes file or directory (default: the bundled notes)"
     )
     p.add_argument("--limit", type=int, default=30, metavar="N", help="at most N topics (default 30)")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_json(p)
     return {"topics": cmd_topics}

@@ -1,0 +1,82 @@
+"""The command line: `qcon-tui [PATH]` opens the browser; subcommands print.
+
+Exit codes: 0 fine, 1 bad data, 2 bad usage. Errors are one line on stderr that
+starts `qcon-tui: error:`; never a traceback. Each group of commands has its module
+(`notes`, `state`, `topics`, `serve`; the browser in `browse`), sharing `common`.
+Heavy imports (Textual, Rich, rapidfuzz, PyYAML) happen inside the command that
+needs them, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from . import notes, serve, state, topics
+from .browse import build_browse_parser, cmd_browse
+from .common import PROG, DataError, Handler, Parser, UsageError, err
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The subcommand parser, and the handler for each subcommand."""
+    parser = Parser(
+        prog=PROG,
+        description="Browse, search and export conference notes. Without a command, opens the browser.",
+        epilog="Run 'qcon-tui [PATH]' for the browser; 'qcon-tui COMMAND --help' for a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    handlers: dict[str, Handler] = {}
+    for group in (notes, state, topics, serve):
+        handlers.update(group.register(sub))
+    return parser, handlers
+
+
+def _dispatch(argv: Sequence[str]) -> int:
+    parser, handlers = build_parser()
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    wants_help = any(arg in ("-h", "--help") for arg in argv)
+    if first in handlers or (wants_help and first is None):
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        return handlers[args.command](args)
+    if argv and argv[0] == "--version":
+        parser.parse_args(["--version"])
+    return cmd_browse(build_browse_parser().parse_args(argv), commands=handlers)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    from ..formats import NotesError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(argv)
+    except UsageError as error:
+        err(str(error))
+        return 2
+    except (NotesError, DataError) as error:
+        err(str(error))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`qcon-tui list | head`): not an error worth a word.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except SystemExit as exit_:  # argparse --help / --version
+        return exit_.code if isinstance(exit_.code, int) else 0
+    except Exception as error:
+        # A bug of ours: still one line, with a way to see the details.
+        if os.environ.get("QCON_TUI_DEBUG"):
+            raise
+        err(f"internal error: {type(error).__name__}: {error} (set QCON_TUI_DEBUG=1 to see the traceback)")
+        return 1

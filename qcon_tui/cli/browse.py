@@ -1,0 +1,114 @@
+"""The default command, `qcon-tui [PATH]`: resolve the notes and the start talk, then run the browser.
+
+Everything that can fail on the command line fails here, before any screen is drawn,
+as one error line: an unreadable file, a directory with nothing to read, a `--talk`
+that names no talk. The browser receives a notebook (or a library and a loader for
+its other files) and the talk to show first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .. import __version__
+from .common import PROG, Parser, UsageError
+
+if TYPE_CHECKING:
+    from ..library import Library, LibraryEntry
+    from ..model import Notebook, Talk
+
+
+@dataclass
+class Start:
+    """What the browser opens: the notes, the files still to load, the talk shown first."""
+
+    source: Notebook | Library
+    loader: Iterable[LibraryEntry] | None = None
+    talk: Talk | None = None
+
+
+def resolve_start(path: str | None, talk: str | None = None) -> Start:
+    """Load the notes at `path` (the bundled notes if None) and find the `talk` to show first.
+
+    A directory opens as a library: its first readable file now (a directory with
+    nothing to read is `NotesError`), the rest while the browser runs, unless a talk
+    was asked for, which may be in any file, so then all are read first. A talk that
+    cannot be found is bad usage (`UsageError`).
+    """
+    from .. import load
+    from ..library import Library, open_library
+    from ..lookup import TalkNotFound, find_talk_in
+
+    source: Notebook | Library
+    loader: Iterable[LibraryEntry] | None = None
+    if path is not None and os.path.isdir(path):
+        source, loader = open_library(path)
+        if talk:
+            for entry in loader:
+                source = source.adding(entry)
+            loader = None
+    else:
+        source = load(path)
+    start: Talk | None = None
+    if talk:
+        notebooks = source.notebooks if isinstance(source, Library) else (source,)
+        try:
+            start = find_talk_in(notebooks, talk)
+        except TalkNotFound as error:
+            raise UsageError(str(error)) from None
+    return Start(source, loader, start)
+
+
+def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
+    """Open the browser on a notes file, or a directory of them (a library).
+
+    The notes (a library's first readable file) load before any screen is drawn, so
+    errors are one line; a library's other files load while the browser runs.
+    """
+    path = args.path
+    if path is not None and not os.path.exists(path) and os.sep not in path and "." not in path:
+        raise UsageError(f"no such command or file: {path!r} (commands: {', '.join(commands)})")
+    start = resolve_start(path, args.talk)
+    from ..tui.app import QconApp
+
+    app = QconApp(
+        start.source,
+        talk=start.talk,
+        search=args.search,
+        theme=args.theme,
+        read_only=args.read_only,
+        loader=start.loader,
+    )
+    result = app.run(mouse=not args.no_mouse)
+    return result if isinstance(result, int) else (app.return_code or 0)
+
+
+def build_browse_parser() -> argparse.ArgumentParser:
+    """The parser for the default command: the browser."""
+    parser = Parser(
+        prog=PROG,
+        usage="%(prog)s [PATH] [--talk ID] [--search QUERY] [--theme NAME] [--no-mouse] [--read-only]\n"
+        "       %(prog)s COMMAND ... (list, show, search, export, validate, ...; see --help)",
+        description="Browse conference notes in the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="notes file, or a directory of them to browse as a library (default: the bundled notes)",
+    )
+    parser.add_argument("--talk", metavar="ID", help="open this talk (id or title)")
+    parser.add_argument("--search", metavar="QUERY", help="start with this search")
+    parser.add_argument("--theme", metavar="NAME", help="colour theme (default: picked for the terminal)")
+    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="hide editing, annotating and anything that starts an editor or a shell (as `serve` runs it)",
+    )
+    return parser

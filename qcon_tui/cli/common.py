@@ -1,0 +1,158 @@
+"""What every command shares: the errors and their exit codes, loading notes, finding a talk, output.
+
+Exit codes: 0 fine, 1 bad data, 2 bad usage. Errors are one line on stderr that starts
+`qcon-tui: error:`. Nothing here imports Rich, Textual or YAML at module level, so
+start-up stays fast; each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..library import Library
+    from ..model import Diagnostic, Notebook, Talk
+
+PROG = "qcon-tui"
+
+#: A command's handler: the parsed arguments in, the exit code out.
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """Bad usage: exit 2."""
+
+
+class DataError(Exception):
+    """Bad data found by a command (not a NotesError): exit 1."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def err(message: str) -> None:
+    """Print one error line to stderr."""
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    """Print one warning line to stderr."""
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def add_path(parser: argparse.ArgumentParser) -> None:
+    """The optional PATH argument of most commands."""
+    parser.add_argument("path", nargs="?", metavar="PATH", help="notes file (default: the bundled notes)")
+
+
+def add_talk(parser: argparse.ArgumentParser) -> None:
+    """The TALK argument: an id or a fuzzy title."""
+    parser.add_argument("talk", metavar="TALK", help="a talk id, or (part of) its title")
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """The --json switch."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def warn_sidecar_errors(notebooks: Iterable[Notebook]) -> None:
+    """One warning line per sidecar file that failed to read (the notes themselves loaded)."""
+    for notebook in notebooks:
+        for diagnostic in _sidecar_errors(notebook):
+            warn(f"{diagnostic.path}:{diagnostic.line}: {diagnostic.message}")
+
+
+def _sidecar_errors(notebook: Notebook) -> list[Diagnostic]:
+    return [
+        d
+        for d in notebook.diagnostics
+        if d.severity == "error" and d.path and d.path != notebook.source
+    ]
+
+
+def load_notebook(path: str | None) -> Notebook:
+    """Load `path` (the bundled notes when None) and report problems that do not stop it.
+
+    A sidecar file that failed to read (an error diagnostic from another file) is
+    worth one warning line; the notes themselves still loaded. A directory is refused
+    with one line naming the commands that read one.
+    """
+    from .. import load
+    from ..formats import NotesError
+
+    if path is not None and os.path.isdir(path):
+        reads = "list, search, export and topics read a directory"
+        raise NotesError(f"is a directory; this command reads one notes file ({reads})", path)
+    notebook = load(path)
+    warn_sidecar_errors((notebook,))
+    return notebook
+
+
+def load_notes(path: str | None) -> Notebook | Library:
+    """A notebook for a notes file (as `load_notebook`), a `Library` for a directory.
+
+    Each file of the directory that fails to read is one warning line and is skipped;
+    a directory with no readable notes file at all is bad data (exit 1).
+    """
+    if path is None or not os.path.isdir(path):
+        return load_notebook(path)
+    from ..library import NOTES_SUFFIXES, load_library
+    from ..words import plural
+
+    library = load_library(path)
+    for failure in library.failures:
+        warn(str(failure))
+    warn_sidecar_errors(library.notebooks)
+    if not library.notebooks:
+        if library.failures:
+            files = plural(len(library.failures), "notes file")
+            raise DataError(f"{path}: none of its {files} could be read")
+        raise DataError(f"{path}: no notes files in this directory (looked for {', '.join(NOTES_SUFFIXES)})")
+    return library
+
+
+def find_talk(notebook: Notebook, query: str) -> Talk:
+    """The talk `query` names (an id or a fuzzy title); bad data when there is none."""
+    from ..lookup import TalkNotFound
+    from ..lookup import find_talk as lookup
+
+    try:
+        return lookup(notebook, query)
+    except TalkNotFound as error:
+        raise DataError(str(error)) from None
+
+
+# --------------------------------------------------------------------------- output
+
+
+def console(file: TextIO | None = None) -> Console:
+    """A Rich console for printing notes: no markup, highlighting or emoji codes read from them."""
+    from rich.console import Console
+
+    return Console(file=file or sys.stdout, highlight=False, emoji=False, markup=False)
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to `output` atomically, or to stdout."""
+    if output and output != "-":
+        from ..fsutil import atomic_write
+
+        try:
+            atomic_write(output, text)
+        except OSError as error:
+            raise DataError(f"cannot write {output}: {error.strerror or error}") from None
+    else:
+        sys.stdout.write(text)

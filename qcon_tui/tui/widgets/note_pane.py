@@ -55,6 +55,22 @@ class NotePane(VerticalScroll):
 
     view: reactive[NoteView | None] = reactive(None)
 
+    def action_scroll_down(self) -> None:
+        """`j`: a line down, at once, so every key of a burst (key repeat over SSH) counts."""
+        self.scroll_lines(1)
+
+    def action_scroll_up(self) -> None:
+        """`k`: a line up, at once."""
+        self.scroll_lines(-1)
+
+    def scroll_lines(self, lines: int) -> None:
+        """Scroll `lines` from where the last scroll was headed, not from where the screen was drawn.
+
+        Textual's own `scroll_down` adds one to a target it only updates after the next
+        refresh, so ten keys read in one loop turn would scroll one line.
+        """
+        self.scroll_to(y=self.scroll_target_y + lines, animate=False, immediate=True)
+
     def __init__(self, notebook: Notebook, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.notebook = notebook

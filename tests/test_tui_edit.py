@@ -67,8 +67,8 @@ def test_editor_command_prefers_visual_then_editor_then_vi() -> None:
         "/n.txt",
     ]
     assert editor_command("/n.txt", 3, {"EDITOR": "emacs -nw"}) == ["emacs", "-nw", "+3", "/n.txt"]
-    assert editor_command("/n.txt", None, {}) == ["vi", "/n.txt"]
-    assert editor_command("/n.txt", 0, {"VISUAL": "  ", "EDITOR": ""}) == ["vi", "/n.txt"]
+    assert editor_command("/n.txt", None, {}) == ["vi", "--", "/n.txt"]
+    assert editor_command("/n.txt", 0, {"VISUAL": "  ", "EDITOR": ""}) == ["vi", "--", "/n.txt"]
     assert editor_command("/a b.txt", 5, {"EDITOR": "'/opt/my editor/ed' -x"}) == [
         "/opt/my editor/ed",
         "-x",

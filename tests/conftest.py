@@ -9,11 +9,14 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point QCON_TUI_STATE_DIR and XDG_DATA_HOME at a fresh temporary folder.
+    """Point QCON_TUI_STATE_DIR and XDG_DATA_HOME at a fresh temporary folder, and unset colour hints.
 
     Subprocesses inherit the environment, so commands run by a test write there too.
     """
     root = tmp_path_factory.mktemp("user-data")
     monkeypatch.setenv("XDG_DATA_HOME", str(root / "xdg-data"))
     monkeypatch.setenv("QCON_TUI_STATE_DIR", str(root / "state"))
+    # The terminal running the tests must not choose the theme or the colours.
+    for name in ("NO_COLOR", "COLORFGBG"):
+        monkeypatch.delenv(name, raising=False)
     return root / "state"

@@ -137,6 +137,50 @@ def uncoloured(rows: list[list[Cell]]) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize(("term", "no_color", "colorfgbg"), MODES, ids=MODE_IDS)
+def test_every_screen_is_readable_and_shows_where_you_are(
+    start: Start, term: str, no_color: bool, colorfgbg: str | None
+) -> None:
+    tmux = start(term, no_color, colorfgbg)
+    light = colorfgbg is not None
+    sidebar = SIDEBAR
+
+    # The tree has focus: its cursor row is marked by more than colour.
+    first = settled(tmux, lambda s: "Security War Stories" in s and "Help" in s, "the first screen")
+    assert unreadable(first, light) == []
+    cursor = marks_of(first, "Security War Sto", sidebar)
+    assert cursor and cursor != marks_of(first, "Microservices At", sidebar)
+    if no_color:
+        assert uncoloured(first) == []
+
+    # The notes have focus: the tree still shows where its cursor is, by more than colour.
+    tmux.keys("Tab")
+    tmux.keys("j")
+    blurred = settled(tmux, lambda _s: True, "the notes to take focus")
+    assert unreadable(blurred, light) == []
+    cursor = marks_of(blurred, "Security War Sto", sidebar)
+    assert cursor and cursor != marks_of(blurred, "Microservices At", sidebar)
+
+    # Searching: the result Enter would open is marked, while the typing goes on.
+    tmux.keys("/")
+    tmux.type("microservices")
+    results = settled(tmux, lambda s: "› Microservices At The Heart" in s, "the search results")
+    assert unreadable(results, light) == []
+    best = marks_of(results, "Microservices At The Heart")
+    assert best and best != marks_of(results, "Avoiding Alerts Overload")
+    if no_color:
+        assert uncoloured(results) == []
+
+    # Help: readable, over a screen that no longer shows through.
+    tmux.keys("Escape")  # (a key sent at once after Esc would read as alt+key)
+    tmux.wait_for(lambda s: "› Microservices" not in s, "the search to clear")
+    tmux.keys("?")
+    help_screen = settled(tmux, lambda s: "Anywhere" in s, "the help screen")
+    assert unreadable(help_screen, light) == []
+    if no_color:
+        assert uncoloured(help_screen) == []
+
+
 def test_keys_sent_in_one_burst_all_land_in_the_notes(start: Start) -> None:
     """Ten `j` written at once (key repeat over SSH) scroll the notes ten lines."""
     tmux = start("xterm", args=("--talk", "avoiding-alerts-overload-from-microservices"))

@@ -61,3 +61,34 @@ def test_the_ansi_themes_replace_textuals_under_the_same_names() -> None:
     themes.register_themes(app)
     for theme in themes.ANSI_THEMES:
         assert app.get_theme(theme.name) is theme
+
+
+async def test_no_color_strips_colours_rather_than_blackening_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.filter import Monochrome, NoColor
+
+    from qcon_tui.tui.app import QconApp
+    from tests.tui_helpers import notebook
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    app = QconApp(notebook())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        filters = app.get_line_filters()
+        assert any(isinstance(line_filter, NoColor) for line_filter in filters)
+        assert not any(isinstance(line_filter, Monochrome) for line_filter in filters)
+        assert app.theme == "ansi-dark"
+
+
+async def test_a_light_terminal_gets_the_light_ansi_theme(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcon_tui.tui.app import QconApp
+    from tests.tui_helpers import notebook
+
+    monkeypatch.delenv("COLORTERM", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLORFGBG", "0;15")
+    app = QconApp(notebook())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "ansi-light"
+        assert not app.current_theme.dark

@@ -7,8 +7,7 @@ command line hands it a resolved source and start talk, and it pushes the browse
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
@@ -16,28 +15,18 @@ from textual.app import App, SystemCommand
 from ..library import Library, LibraryEntry
 from ..model import Notebook, Talk
 from .screens.browser import NARROW_WIDTH, BrowserScreen
+from .themes import ANSI_DARK as ANSI_THEME
+from .themes import TRUECOLOR_DARK as TRUECOLOR_THEME
+from .themes import app_options, pick_theme, register_themes
+
+__all__ = ["ANSI_THEME", "TRUECOLOR_THEME", "QconApp", "pick_theme"]
 
 if TYPE_CHECKING:
     from textual.command import Provider
     from textual.screen import Screen
 
-#: Themes for terminals that can show 24-bit colour, and for those that cannot.
-TRUECOLOR_THEME = "textual-dark"
-ANSI_THEME = "ansi-dark"
 #: Textual's palette commands that write files; read-only drops them.
 WRITING_SYSTEM_COMMANDS = frozenset({"Screenshot"})
-
-
-def pick_theme(environ: Mapping[str, str] | None = None) -> str:
-    """The theme to start with: a 24-bit one only when the terminal says it can show it.
-
-    OpenSSH forwards `TERM` but not `COLORTERM`, and tmux often drops it, so most
-    remote and multiplexed sessions get the ANSI theme, which uses the terminal's
-    own palette instead of colours squeezed into 256 or 16.
-    """
-    environ = os.environ if environ is None else environ
-    colorterm = environ.get("COLORTERM", "").strip().lower()
-    return TRUECOLOR_THEME if colorterm in ("truecolor", "24bit") else ANSI_THEME
 
 
 def _notes_commands() -> type[Provider]:
@@ -52,7 +41,7 @@ class QconApp(App[int]):
 
     #: Textual reads a pushed screen's CSS_PATH but not the default screen's: the app
     #: reads the browser's (the file stays beside the screen it styles).
-    CSS_PATH = "screens/browser.tcss"
+    CSS_PATH: ClassVar[list[str]] = ["themes.tcss", "screens/browser.tcss"]
     TITLE = "qcon-tui"
     COMMANDS = App.COMMANDS | {_notes_commands}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
@@ -74,7 +63,8 @@ class QconApp(App[int]):
         choice, and `read_only` (for serving to others) writes nothing and never leaves
         to a shell or an editor.
         """
-        super().__init__()
+        super().__init__(**app_options())
+        register_themes(self)
         self._browser = BrowserScreen(notebook, talk=talk, search=search, read_only=read_only, loader=loader)
         self.title = notebook.title or "qcon-tui"
         self._theme_request = theme

@@ -118,7 +118,8 @@ async def test_search_spans_every_file_and_rows_name_the_conference(notes_dir: P
         # A long conference title gives way to the talk's title.
         assert "QCon London 2017 ta… › day 3 › Monitoring Serverless Architectures" in text
         # Hits are counted per conference in the tree.
-        labels = [str(node.label) for node in app.query_one(TalkTree).root.children]
+        tree = app.query_one(TalkTree)
+        labels = [str(tree.row_label(node)) for node in tree.root.children]
         assert labels[1] == "DevConf 2024 (1/3)"
 
 

@@ -63,9 +63,9 @@ async def test_tree_dims_talks_without_hits_and_counts_hits_per_day() -> None:
         await type_search(pilot, "facebok live")
         tree = app.query_one(TalkTree)
         day1, day2, _day3 = tree.root.children
-        assert day1.label.plain == "day 1 (0/7)"
-        assert day2.label.plain == "day 2 (1/7)"
-        labels = {leaf.data.title: leaf.label for leaf in day2.children}
+        assert tree.row_label(day1).plain == "day 1 (0/7)"
+        assert tree.row_label(day2).plain == "day 2 (1/7)"
+        labels = {leaf.data.title: tree.row_label(leaf) for leaf in day2.children}
         assert "dim" in str(labels["Engineering You"].style)
         assert "dim" not in str(labels[FACEBOOK].style)
 
@@ -177,7 +177,7 @@ async def test_escape_clears_the_search_and_keeps_the_selection() -> None:
         tree = app.query_one(TalkTree)
         assert app.focused is tree
         assert tree.cursor_node.data is opened
-        assert tree.root.children[0].label.plain == "day 1 (7)"
+        assert tree.row_label(tree.root.children[0]).plain == "day 1 (7)"
         assert not app.query_one(NotePane).view.spans
 
 
@@ -213,7 +213,8 @@ async def test_clearing_the_box_ends_the_search() -> None:
         await pilot.press("backspace", "backspace", "backspace")
         await settle(pilot)
         assert not app.query_one(ResultsList).display
-        assert app.query_one(TalkTree).root.children[0].label.plain == "day 1 (7)"
+        tree = app.query_one(TalkTree)
+        assert tree.row_label(tree.root.children[0]).plain == "day 1 (7)"
 
 
 async def test_no_matches_shows_a_message_row() -> None:

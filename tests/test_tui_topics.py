@@ -53,7 +53,12 @@ def is_dim(label: Content) -> bool:
 def undimmed_talks(app: QconApp) -> set[str]:
     """Titles of the talks the tree shows undimmed."""
     tree = app.query_one(TalkTree)
-    return {leaf.data.title for day in tree.root.children for leaf in day.children if not is_dim(leaf.label)}
+    return {
+        leaf.data.title
+        for day in tree.root.children
+        for leaf in day.children
+        if not is_dim(tree.row_label(leaf))
+    }
 
 
 def test_t_opens_topics_and_b_toggles_the_tree_in_the_bindings() -> None:

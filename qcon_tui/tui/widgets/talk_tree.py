@@ -9,6 +9,10 @@ Your own marks show in a two-cell gutter before each title: `★` for a starred
 talk, a dim `•` for one not read yet (a starred talk shows its star). The browser
 hands them down as `marks`; `talk_filter`, `schedule_order` and `show_speakers`
 are bound to the browser screen's state.
+
+A search's marks (talks it did not find dimmed, "(2/7)" counts on days) are applied
+when a row is drawn, not stored in the labels: a keystroke costs the rows on screen,
+not one label per talk of the library.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -179,6 +184,10 @@ class TalkTree(Tree[object]):
     marks: var[TalkMarks] = var(TalkMarks(), init=False)
     """Stars and read marks, shown in the gutter."""
 
+    #: `id()` of the talks a search found (talk ids repeat across a library's notebooks);
+    #: a class default too, since the base class draws the root before `__init__` ends.
+    _hits: Collection[int] | None = None
+
     def __init__(self, notebook: Notebook | Library, *, id: str | None = None) -> None:
         super().__init__(Text(notebook.title or "notes"), data=notebook, id=id)
         self.notebook = notebook
@@ -188,8 +197,11 @@ class TalkTree(Tree[object]):
         self._notebook_rows: list[tuple[Notebook, TreeNode[object]]] = []
         self._day_rows: list[tuple[Day, TreeNode[object]]] = []
         self._talk_rows: list[tuple[Talk, TreeNode[object]]] = []
-        #: `id()` of the talks a search found (talk ids repeat across a library's notebooks).
-        self._hits: Collection[int] | None = None
+        self._hits = None
+        #: While a search shows: `id()` of a day or notebook → how many of its talks it found.
+        self._hit_counts: dict[int, int] = {}
+        #: `id()` of a talk → `id()` of its day (and notebook), built on the first search.
+        self._owners_of: dict[int, tuple[int, ...]] = {}
         #: Ids of the talks the filter lets through, fixed when the filter was chosen
         #: (a talk read or unstarred meanwhile stays until the filter changes), or None.
         self._visible: frozenset[str] | None = None
@@ -247,6 +259,7 @@ class TalkTree(Tree[object]):
             self.root.set_label(Text(self.notebook.title or "notes"))
             self.root.data = self.notebook
         self._node_by_item = {_identity(self.notebook): self.root}
+        self._owners_of = {}
         self._notebook_rows, self._day_rows, self._talk_rows = [], [], []
         if isinstance(self.notebook, Library):
             for member in self.notebook.notebooks:
@@ -266,6 +279,8 @@ class TalkTree(Tree[object]):
             self.notebook.title, (*self.notebook.notebooks, notebook), source=self.notebook.source
         )
         self._add_notebook_node(notebook)
+        if self._owners_of:
+            self._remember_owners(notebook, library=True)
         self._relabel()
 
     def _add_notebook_node(self, notebook: Notebook) -> None:
@@ -296,37 +311,65 @@ class TalkTree(Tree[object]):
         return self.size.width - levels * self.guide_depth - 1 if self.size.width else None
 
     def _talk_row_label(self, talk: Talk, width: int | None = None) -> Text:
-        """A talk's row from the marks, the speakers setting and the search hits."""
-        missed = self._hits is not None and _identity(talk) not in self._hits
-        return talk_label(talk, self.marks, speakers=self.show_speakers, missed=missed, width=width)
+        """A talk's row from the marks and the speakers setting (search hits are applied when drawn)."""
+        return talk_label(talk, self.marks, speakers=self.show_speakers, width=width)
 
     def _relabel(self, *, talks: bool = True) -> None:
-        """Label every row from the marks, the speakers setting and the search hits.
+        """Label every row from the marks and the speakers setting.
 
         Only rows whose label changes are set: setting a label re-measures the row,
         which on a notebook of thousands of talks is what start-up would wait for.
         """
-        hits = self._hits
         if talks:
             width = self._label_width()
             for talk, node in self._talk_rows:
                 label = self._talk_row_label(talk, width)
                 current = node.label
-                # Text equality ignores the base style, which is how a missed talk is dimmed.
+                # Text equality ignores the base style.
                 if label != current or label.style != current.style:
                     node.set_label(label)
         for day, node in self._day_rows:
-            count = None if hits is None else sum(1 for talk in day.talks if _identity(talk) in hits)
-            label = day_label(day, count)
-            if count == 0:
-                label.stylize("dim")
-            node.set_label(label)
+            if node.label != (label := day_label(day)):
+                node.set_label(label)
         for notebook, node in self._notebook_rows:
-            count = None if hits is None else sum(_identity(talk) in hits for talk in notebook.talks)
-            label = notebook_label(notebook, count)
+            if node.label != (label := notebook_label(notebook)):
+                node.set_label(label)
+
+    def row_label(self, node: TreeNode[object]) -> Text:
+        """`node`'s label as the tree draws it now: while a search shows, talks it did not
+        find are dimmed and days (and a library's notebooks) count the talks it found."""
+        label = node.label
+        hits = self._hits
+        if hits is None or not isinstance(label, Text):
+            return label  # type: ignore[return-value]
+        data = node.data
+        if isinstance(data, Talk):
+            if _identity(data) in hits:
+                return label
+            dimmed = label.copy()
+            base = label.style
+            dimmed.style = f"{base} dim".strip() if isinstance(base, str) else base + Style(dim=True)
+            return dimmed
+        if isinstance(data, Day | Notebook) and node is not self.root:
+            count = self._hit_counts.get(_identity(data), 0)
+            counted = day_label(data, count) if isinstance(data, Day) else notebook_label(data, count)
             if count == 0:
-                label.stylize("dim")
-            node.set_label(label)
+                counted.stylize("dim")
+            return counted
+        return label
+
+    def render_label(self, node: TreeNode[object], base_style: Style, style: Style) -> Text:
+        """Draw a row with the search's marks (see `row_label`), only for rows on screen."""
+        text = super().render_label(node, base_style, style)
+        if self._hits is None:
+            return text
+        shown = self.row_label(node)
+        if shown is node.label:
+            return text
+        body = shown.copy()
+        body.stylize(style)
+        head = text[: len(text) - len(node.label)] if len(text) > len(node.label) else Text()
+        return Text.assemble(head, body)
 
     def _show_view(self) -> None:
         """Name a filter or an order other than the file's in the tree's top border."""
@@ -410,8 +453,34 @@ class TalkTree(Tree[object]):
 
         Talks are told apart by identity: two notebooks of a library may share talk ids.
         """
-        self._hits = None if found is None else {_identity(talk) for talk in found}
-        self._relabel()
+        if found is None:
+            if self._hits is None:
+                return
+            self._hits, self._hit_counts = None, {}
+        else:
+            self._hits = {_identity(talk) for talk in found}
+            counts: dict[int, int] = {}
+            for talk in found:
+                for item in self._owners(talk):
+                    counts[item] = counts.get(item, 0) + 1
+            self._hit_counts = counts
+        # Rows are drawn with the marks (`render_label`): repaint what is on screen.
+        self.root.refresh()
+        self.refresh()
+
+    def _owners(self, talk: Talk) -> tuple[int, ...]:
+        """`id()` of the day (and, in a library, the notebook) that hold `talk`, listed or not."""
+        if not self._owners_of:
+            library = isinstance(self.notebook, Library)
+            for notebook in self.notebooks():
+                self._remember_owners(notebook, library)
+        return self._owners_of.get(_identity(talk), ())
+
+    def _remember_owners(self, notebook: Notebook, library: bool) -> None:
+        for day in notebook.days:
+            owners = (_identity(day), _identity(notebook)) if library else (_identity(day),)
+            for talk in day.talks:
+                self._owners_of[_identity(talk)] = owners
 
     def action_collapse_or_parent(self) -> None:
         """Collapse an open node, or step out to its parent."""

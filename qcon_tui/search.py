@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress, pairwise, repeat
 from math import log
 from operator import add, itemgetter
 
@@ -105,6 +105,20 @@ def _combine(how: Callable[[int, int], int], keys: Iterable[int], one: dict, oth
 
 def _new_posting() -> array:
     return array("I")
+
+
+@dataclass(frozen=True)
+class IndexParts:
+    """A built index as flat data: the sorted vocabulary, and its postings as raw buffers.
+
+    `offsets` (4-byte unsigned, native order) bound word n's postings; `docs` holds
+    `talk number << 8` per posting (4-byte unsigned), `codes` its field bits and count.
+    """
+
+    vocab: list[str]
+    offsets: bytes
+    docs: bytes | memoryview
+    codes: bytes
 
 
 # --------------------------------------------------------------------------- query
@@ -285,25 +299,13 @@ class SearchIndex:
     """A query-per-keystroke index over one notebook's talks."""
 
     def __init__(self, notebook: Notebook) -> None:
-        self.notebook = notebook
-        self._talks: list[Talk] = []
-        #: Per talk number, its day index and its index within the day.
-        self._day_of = array("I")
-        self._index_in_day = array("I")
-        #: Per day, the first and one-past-last talk number.
-        self._day_ranges: list[tuple[int, int]] = []
-        self._day_words: list[set[str]] = []
+        self._place(notebook)
         postings: defaultdict[str, array] = defaultdict(_new_posting)
         find = postings.__getitem__
         append = array.append
         doc = 0
-        for d, day in enumerate(notebook.days):
-            first = doc
-            self._day_words.append(set(terms(day.title)))
-            for t, talk in enumerate(day.talks):
-                self._talks.append(talk)
-                self._day_of.append(d)
-                self._index_in_day.append(t)
+        for day in notebook.days:
+            for talk in day.talks:
                 counts = Counter(terms("\n".join(_texts(talk))))
                 # Notes counts, capped to the five low bits; then the field bits on top.
                 codes: dict[str, int] = counts
@@ -316,11 +318,60 @@ class SearchIndex:
                 # One posting per word of the talk, appended without a Python-level loop.
                 deque(map(append, map(find, codes), map((doc << 8).__or__, codes.values())), maxlen=0)
                 doc += 1
-            self._day_ranges.append((first, doc))
         self._finish(postings)
+
+    def _place(self, notebook: Notebook) -> None:
+        """Number the talks in reading order and note where each day's talks start and end."""
+        self.notebook = notebook
+        self._talks: list[Talk] = []
+        #: Per talk number, its day index and its index within the day.
+        self._day_of = array("I")
+        self._index_in_day = array("I")
+        #: Per day, the first and one-past-last talk number.
+        self._day_ranges: list[tuple[int, int]] = []
+        self._day_words: list[set[str]] = []
+        for d, day in enumerate(notebook.days):
+            first = len(self._talks)
+            self._day_words.append(set(terms(day.title)))
+            self._talks.extend(day.talks)
+            self._day_of.extend(repeat(d, len(day.talks)))
+            self._index_in_day.extend(range(len(day.talks)))
+            self._day_ranges.append((first, len(self._talks)))
+        self._count = len(self._talks)
         self._cache: dict[tuple, dict[int, int]] = {}
         self._expansions: dict[tuple[str, bool], list[tuple[int, float]]] = {}
         self._tables: dict[tuple[int, int], bytes] = {}
+        #: Word index → the distinct code bytes in its postings (long lists, on first use).
+        self._present: dict[int, bytes] = {}
+
+    def parts(self) -> IndexParts:
+        """The built index as flat buffers, to be stored and given back to `from_parts`."""
+        return IndexParts(list(self._vocab), self._offsets.tobytes(), self._docs.tobytes(), self._codes)
+
+    @classmethod
+    def from_parts(cls, notebook: Notebook, parts: IndexParts) -> SearchIndex:
+        """The index of `notebook` from stored `parts` (of this notebook), without re-reading a talk.
+
+        Raises ValueError when the parts do not fit together or do not fit the notebook.
+        """
+        index = cls.__new__(cls)
+        index._place(notebook)
+        offsets = array("I")
+        offsets.frombytes(parts.offsets)
+        vocab, codes = parts.vocab, parts.codes
+        if offsets.itemsize != 4 or len(parts.docs) % 4 or len(offsets) != len(vocab) + 1:
+            raise ValueError("index parts do not fit together")
+        if offsets[0] != 0 or offsets[-1] != len(codes) or len(parts.docs) != 4 * len(codes):
+            raise ValueError("index parts do not fit together")
+        if any(a > b for a, b in pairwise(offsets)) or any(a >= b for a, b in pairwise(vocab)):
+            raise ValueError("index parts are out of order")
+        docs = memoryview(parts.docs).cast("I")
+        # Each posting list is in talk order, so its last entry is its highest talk.
+        last = (docs[end - 1] for start, end in pairwise(offsets) if end > start)
+        if max(last, default=0) >> 8 >= index._count:
+            raise ValueError("index parts name talks the notebook does not have")
+        index._vocab, index._offsets, index._codes, index._docs = vocab, offsets, codes, docs
+        return index
 
     def _finish(self, postings: defaultdict[str, array]) -> None:
         """Pack the per-word posting arrays into flat buffers, word by word in sorted order.
@@ -343,9 +394,6 @@ class SearchIndex:
         raw[low::4] = bytes(len(self._codes))
         self._docs = memoryview(raw).cast("I")
         self._offsets = offsets
-        self._count = len(self._talks)
-        #: Word index → the distinct code bytes in its postings (long lists, on first use).
-        self._present: dict[int, bytes] = {}
 
     # ----------------------------------------------------------------- facts
 

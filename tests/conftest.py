@@ -20,3 +20,13 @@ def isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     for name in ("NO_COLOR", "COLORFGBG"):
         monkeypatch.delenv(name, raising=False)
     return root / "state"
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point QCON_TUI_CACHE_DIR and XDG_CACHE_HOME at a fresh folder: no test reads the user's cache."""
+    root = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root / "xdg-cache"))
+    monkeypatch.setenv("QCON_TUI_CACHE_DIR", str(root / "parsed"))
+    monkeypatch.delenv("QCON_TUI_NO_CACHE", raising=False)
+    return root / "parsed"

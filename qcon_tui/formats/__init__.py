@@ -84,6 +84,11 @@ def read_text(path: str | os.PathLike[str]) -> str:
     Invalid UTF-8 is refused with the byte offset of the first bad byte rather than
     guessed at, so nothing is silently replaced; a BOM is dropped.
     """
+    return decode(read_bytes(path), str(path))
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a notes file, refusing a directory or a file over `MAX_BYTES`."""
     name = str(path)
     try:
         with os_errors(name):
@@ -92,7 +97,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise NotesError(
             f"file is too large ({error.size / 2**20:.0f} MiB; the limit is {MAX_BYTES // 2**20} MiB)", name
         ) from None
-    return decode(data, name)
+    return data
 
 
 def decode(data: bytes, name: str | None = None) -> str:
@@ -153,9 +158,14 @@ def load(path: str | os.PathLike[str]) -> Notebook:
     A `NAME.schedule.yaml` beside `NAME.txt` adds speakers, times and rooms to the
     talks; a schedule that cannot be read only adds an error diagnostic.
     """
+    return load_data(path, read_bytes(path))
+
+
+def load_data(path: str | os.PathLike[str], data: bytes) -> Notebook:
+    """Like `load`, from the file's bytes already read (the schedule beside it is still read)."""
     from .schedule import schedule_path_for, with_schedule
 
-    text = read_text(path)
+    text = decode(data, str(path))
     notebook = parse(text, detect_format(path, text), str(path))
     schedule = schedule_path_for(path)
     return notebook if schedule is None else with_schedule(notebook, schedule)

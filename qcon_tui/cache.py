@@ -1,0 +1,604 @@
+"""A disk cache of parsed notes and their search index, so a big file reopens in a moment.
+
+One file per notes file, under the user cache folder (`qcon-tui where` style:
+`$XDG_CACHE_HOME/qcon-tui/parsed`, or `QCON_TUI_CACHE_DIR`). An entry is used only
+when the notes file (and its schedule beside it) hash to what the entry was built
+from, and the entry was written by this version of qcon-tui; anything else is a miss
+and is rebuilt. The format is flat data, never pickle:
+
+    header  "<8sHHIQ32s": magic, format version, section count, 0, payload length,
+            SHA-256 of the payload
+    payload sections, each "<4sQ" (name, length) then its bytes:
+            META  JSON: the key (path, size, hashes, version), notebook title, days
+            INTR  JSON: the intro blocks
+            TALK  JSON: one row per talk (id, title, line, speakers, facts, links), zlib
+            BOFS  offsets (8-byte) of the zlib chunks of notes, 64 talks a chunk
+            BLKS  the chunks: JSON lists of each talk's blocks, decoded on first use
+            VOCB  the index vocabulary, one word a line, zlib
+            OFFS / DOCS / CODE  the index's posting buffers (see `search.IndexParts`),
+                  the codes zlib-compressed
+
+Every read checks the magic, version, lengths and the checksum before a byte is
+used, and a damaged entry is deleted; writes go to a temp file in the same folder,
+fsynced, then renamed over the entry, so a reader never sees half a file and two
+writers never mix. The folder is kept under `MAX_BYTES` by dropping the entries used
+least recently. No UI imports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import json
+import os
+import re
+import struct
+import tempfile
+import time
+import zlib
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .fsutil import fsync_dir, read_regular
+from .model import (
+    _CONTROL_RE,
+    Block,
+    Code,
+    Day,
+    Diagnostic,
+    Heading,
+    ListBlock,
+    ListItem,
+    Notebook,
+    Paragraph,
+    Quote,
+    Speaker,
+    Talk,
+)
+from .search import IndexParts, SearchIndex
+
+#: Environment: a folder to use instead of the user cache folder, and a switch to turn it off.
+CACHE_DIR_ENV = "QCON_TUI_CACHE_DIR"
+NO_CACHE_ENV = "QCON_TUI_NO_CACHE"
+MAGIC = b"QTUICACH"
+FORMAT_VERSION = 1
+HEADER = struct.Struct("<8sHHIQ32s")
+SECTION = struct.Struct("<4sQ")
+SUFFIX = ".qcache"
+#: The cache folder's size limit; the entries used least recently go first.
+MAX_BYTES = 1024 * 2**20
+#: Notes files smaller than this parse faster than an entry could be checked: not cached.
+MIN_SOURCE_BYTES = 512 * 1024
+#: A schedule file larger than this is hashed as unreadable (the reader refuses it too).
+MAX_SCHEDULE_BYTES = 64 * 2**20
+#: The most a compressed section may grow to when read back.
+MAX_INFLATED = 1024 * 2**20
+#: Talks per compressed chunk of notes (a talk's notes cost one chunk to decode).
+CHUNK_TALKS = 64
+#: Temp files older than this are left-overs of a writer that died; they are removed.
+STALE_TEMP_SECONDS = 3600
+
+#: A JSON escape other than those clean text needs (\" \\ \n \t) means the text was not clean.
+_ESCAPE_RE = re.compile(r"\\(.)")
+
+
+class CacheError(ValueError):
+    """An entry that cannot be used: damaged, truncated, from another version or another file."""
+
+
+@dataclass(frozen=True)
+class SourceKey:
+    """What an entry is built from: the notes file and its schedule, by identity and content."""
+
+    path: str
+    size: int
+    digest: str
+    schedule: str | None = None
+    schedule_digest: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "size": self.size,
+            "digest": self.digest,
+            "schedule": self.schedule,
+            "schedule_digest": self.schedule_digest,
+            "version": __version__,
+        }
+
+
+@dataclass(frozen=True)
+class Cached:
+    """A cache hit: the notebook, and its search index ready to query."""
+
+    notebook: Notebook
+    index: SearchIndex
+
+
+def source_key(
+    path: str | os.PathLike[str], data: bytes, schedule: str | os.PathLike[str] | None
+) -> SourceKey:
+    """The key of notes `data` read from `path`, with the schedule file beside it if any."""
+    schedule_digest = None
+    if schedule is not None:
+        try:
+            schedule_digest = hashlib.sha256(read_regular(schedule, MAX_SCHEDULE_BYTES)[1]).hexdigest()
+        except OSError:
+            schedule_digest = "unreadable"
+    return SourceKey(
+        os.path.realpath(path),
+        len(data),
+        hashlib.sha256(data).hexdigest(),
+        None if schedule is None else os.path.realpath(schedule),
+        schedule_digest,
+    )
+
+
+def default_folder() -> Path | None:
+    """The cache folder: `QCON_TUI_CACHE_DIR`, else the user cache folder; None when turned off."""
+    if os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
+        return None
+    chosen = os.environ.get(CACHE_DIR_ENV)
+    if chosen:
+        return Path(chosen)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("qcon-tui", appauthor=False)) / "parsed"
+
+
+class ModelCache:
+    """The entries of one cache folder: look one up, store one, keep the folder bounded."""
+
+    def __init__(self, folder: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> None:
+        self.folder = Path(folder)
+        self.max_bytes = max_bytes
+
+    def entry_path(self, key: SourceKey) -> Path:
+        """Where the entry for the notes file of `key` lives (one entry per file and version)."""
+        name = hashlib.sha256(f"{key.path}\0{__version__}".encode("utf-8", "surrogatepass")).hexdigest()
+        return self.folder / f"{name[:40]}{SUFFIX}"
+
+    def lookup(self, key: SourceKey, source: str | None = None) -> Cached | None:
+        """The notebook and index stored for `key`, or None (a damaged entry is removed).
+
+        `source` is the path as the caller named it (the notebook's `source`).
+        """
+        path = self.entry_path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            cached = decode_entry(data, key, source)
+        except CacheError:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used: the last to be evicted
+        return cached
+
+    def store(self, key: SourceKey, notebook: Notebook, index: SearchIndex) -> Path | None:
+        """Write the entry for `key` atomically, then trim the folder; None if it cannot be written."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            payload = encode_entry(key, notebook, index)
+            if len(payload) > self.max_bytes:
+                return None
+            target = self.entry_path(key)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            fsync_dir(self.folder)
+        except OSError:
+            return None
+        self.trim(keep=target)
+        return target
+
+    def trim(self, keep: Path | None = None) -> None:
+        """Drop the entries used least recently until the folder is under `max_bytes`."""
+        entries: list[tuple[float, int, Path]] = []
+        now = time.time()
+        try:
+            children = list(self.folder.iterdir())
+        except OSError:
+            return
+        for child in children:
+            try:
+                info = child.stat()
+            except OSError:
+                continue
+            if child.name.endswith(".tmp") and now - info.st_mtime > STALE_TEMP_SECONDS:
+                with contextlib.suppress(OSError):
+                    child.unlink()
+            elif child.name.endswith(SUFFIX):
+                entries.append((info.st_mtime, info.st_size, child))
+        total = sum(size for _mtime, size, _path in entries)
+        for _mtime, size, path in sorted(entries, key=lambda e: (e[2] == keep, e[0])):
+            if total <= self.max_bytes:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                total -= size
+
+
+# --------------------------------------------------------------------------- blocks as lists
+
+
+def _block_row(block: Block) -> list[Any]:
+    if isinstance(block, Paragraph):
+        return ["p", block.text, block.line]
+    if isinstance(block, Heading):
+        return ["h", block.text, block.line, block.level]
+    if isinstance(block, Code):
+        return ["c", block.text, block.line, block.language]
+    if isinstance(block, Quote):
+        return ["q", block.text, block.line]
+    return ["l", block.line, block.ordered, block.start, [_item_row(item) for item in block.items]]
+
+
+def _item_row(item: ListItem) -> list[Any]:
+    return [item.text, item.line, item.ordered_children, [_item_row(child) for child in item.children]]
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise CacheError("a text field is not text")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise CacheError("a number field is not a number")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise CacheError("a flag is not true or false")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise CacheError("a list field is not a list")
+    return value
+
+
+def _block(row: Any) -> Block:
+    """A block from its row, checking every value (the model's constructors clean the text)."""
+    row = _list(row)
+    kind = row[0] if row else None
+    if kind == "p" and len(row) == 3:
+        return Paragraph(_str(row[1]), _int(row[2]))
+    if kind == "h" and len(row) == 4:
+        return Heading(_str(row[1]), _int(row[3]), _int(row[2]))
+    if kind == "c" and len(row) == 4:
+        return Code(_str(row[1]), _str(row[3]), _int(row[2]))
+    if kind == "q" and len(row) == 3:
+        return Quote(_str(row[1]), _int(row[2]))
+    if kind == "l" and len(row) == 5:
+        items = tuple(_item(item, 0) for item in _list(row[4]))
+        return ListBlock(items, _bool(row[2]), _int(row[3]), _int(row[1]))
+    raise CacheError("unknown block")
+
+
+def _item(row: Any, depth: int) -> ListItem:
+    row = _list(row)
+    if len(row) != 4 or depth > 100:
+        raise CacheError("bad list item")
+    children = tuple(_item(child, depth + 1) for child in _list(row[3]))
+    return ListItem(_str(row[0]), _int(row[1]), children, _bool(row[2]))
+
+
+class _Notes:
+    """The compressed notes of an entry's talks, decoded a chunk at a time on first use."""
+
+    def __init__(self, offsets: array, chunks: bytes) -> None:
+        self._offsets = offsets
+        self._chunks = chunks
+        self._open: tuple[int, list[Any]] | None = None
+
+    def blocks(self, number: int) -> tuple[Block, ...]:
+        """The blocks of talk `number`; () if the stored notes cannot be read (never raises)."""
+        chunk, within = divmod(number, CHUNK_TALKS)
+        try:
+            opened = self._open
+            if opened is None or opened[0] != chunk:
+                start, end = self._offsets[chunk], self._offsets[chunk + 1]
+                rows = _list(json.loads(_inflate(memoryview(self._chunks)[start:end])))
+                opened = self._open = (chunk, rows)
+            return tuple(_block(row) for row in _list(opened[1][within]))
+        except (ValueError, IndexError, TypeError, zlib.error, RecursionError):
+            return ()
+
+
+class CachedTalk(Talk):
+    """A talk read from the cache: its notes are decoded when first asked for.
+
+    It compares and hashes like a `Talk` with the same fields.
+    """
+
+    @property  # type: ignore[override]
+    def blocks(self) -> tuple[Block, ...]:
+        """The talk's notes (decoded from the cache on first use)."""
+        found = self.__dict__.get("_blocks")
+        if found is None:
+            notes, number = self.__dict__["_notes"]
+            found = notes.blocks(number)
+            self.__dict__["_blocks"] = found
+        return found
+
+    @blocks.setter
+    def blocks(self, value: Sequence[Block]) -> None:
+        self.__dict__["_blocks"] = tuple(value)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (
+            self.id,
+            self.title,
+            self.blocks,
+            self.line,
+            self.speakers,
+            self.track,
+            self.date,
+            self.start,
+            self.end,
+            self.room,
+            self.links,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Talk):
+            return NotImplemented
+        return self._fields() == (CachedTalk._fields(other))  # type: ignore[arg-type]
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+
+_TALK_FACTS = ("track", "date", "start", "end", "room")
+
+
+def _talk_row(talk: Talk) -> list[Any]:
+    speakers = [[s.name, s.company] for s in talk.speakers]
+    facts = [getattr(talk, name) for name in _TALK_FACTS]
+    return [talk.id, talk.title, talk.line, speakers, *facts, list(talk.links)]
+
+
+def _optional(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _talk(row: Any, notes: _Notes, number: int) -> CachedTalk:
+    """A talk from its row, built without re-cleaning its text (the payload was checked clean)."""
+    row = _list(row)
+    if len(row) != 10:
+        raise CacheError("bad talk row")
+    talk = object.__new__(CachedTalk)
+    speakers = tuple(Speaker(_str(name), _optional(company)) for name, company in _list(row[3]))
+    talk.__dict__.update(
+        id=_str(row[0]),
+        title=_str(row[1]),
+        line=_int(row[2]),
+        speakers=speakers,
+        track=_optional(row[4]),
+        date=_optional(row[5]),
+        start=_optional(row[6]),
+        end=_optional(row[7]),
+        room=_optional(row[8]),
+        links=tuple(_str(link) for link in _list(row[9])),
+        _notes=(notes, number),
+    )
+    return talk
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def encode_entry(key: SourceKey, notebook: Notebook, index: SearchIndex) -> bytes:
+    """The whole entry (header and sections) for `notebook` and its built `index`."""
+    talks = notebook.talks
+    chunk_offsets = array("Q", [0])
+    chunks = bytearray()
+    for first in range(0, len(talks), CHUNK_TALKS):
+        rows = [[_block_row(block) for block in talk.blocks] for talk in talks[first : first + CHUNK_TALKS]]
+        chunks += zlib.compress(_json(rows), 6)
+        chunk_offsets.append(len(chunks))
+    parts = index.parts()
+    meta = {
+        "key": key.to_json(),
+        "title": notebook.title,
+        "days": [[day.title, day.line, len(day.talks)] for day in notebook.days],
+        "diagnostics": [[d.line, d.message, d.severity, d.path] for d in notebook.diagnostics],
+        "talks": len(talks),
+        "words": len(parts.vocab),
+    }
+    sections = [
+        (b"META", _json(meta)),
+        (b"INTR", _json([_block_row(block) for block in notebook.intro])),
+        (b"TALK", zlib.compress(_json([_talk_row(talk) for talk in talks]), 6)),
+        (b"BOFS", chunk_offsets.tobytes()),
+        (b"BLKS", bytes(chunks)),
+        (b"VOCB", zlib.compress("\n".join(parts.vocab).encode("utf-8", "surrogatepass"), 6)),
+        (b"OFFS", parts.offsets),
+        (b"DOCS", bytes(parts.docs)),
+        (b"CODE", zlib.compress(parts.codes, 6)),
+    ]
+    payload = b"".join(SECTION.pack(name, len(body)) + body for name, body in sections)
+    digest = hashlib.sha256(payload).digest()
+    return HEADER.pack(MAGIC, FORMAT_VERSION, len(sections), 0, len(payload), digest) + payload
+
+
+def _sections(data: bytes) -> dict[bytes, memoryview]:
+    """The sections of an entry, after checking its header, length and checksum."""
+    if len(data) < HEADER.size:
+        raise CacheError("truncated header")
+    magic, version, count, _zero, length, digest = HEADER.unpack_from(data)
+    if magic != MAGIC or version != FORMAT_VERSION:
+        raise CacheError("not an entry of this format")
+    if length != len(data) - HEADER.size:
+        raise CacheError("truncated or overlong")
+    view = memoryview(data)[HEADER.size :]
+    if hashlib.sha256(view).digest() != digest:
+        raise CacheError("checksum mismatch")
+    sections: dict[bytes, memoryview] = {}
+    at = 0
+    for _ in range(count):
+        if at + SECTION.size > len(view):
+            raise CacheError("truncated section")
+        name, size = SECTION.unpack_from(view, at)
+        at += SECTION.size
+        if at + size > len(view):
+            raise CacheError("truncated section")
+        sections[name] = view[at : at + size]
+        at += size
+    if at != len(view):
+        raise CacheError("trailing bytes")
+    return sections
+
+
+def _inflate(body: memoryview) -> bytes:
+    """Decompress a zlib section, refusing one that would grow past `MAX_INFLATED`."""
+    inflater = zlib.decompressobj()
+    data = inflater.decompress(body, MAX_INFLATED)
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise CacheError("a compressed section is damaged or too large")
+    return data
+
+
+def _clean_json(raw: bytes | memoryview) -> Any:
+    """Decode a JSON section whose strings must already be clean (no control characters)."""
+    text = str(raw, "utf-8")
+    if _CONTROL_RE.search(text.replace("\n", "")) or not set(_ESCAPE_RE.findall(text)) <= {
+        '"',
+        "\\",
+        "n",
+        "t",
+    }:
+        raise CacheError("text that was not cleaned")
+    return json.loads(text)
+
+
+def decode_entry(data: bytes, key: SourceKey, source: str | None = None) -> Cached:
+    """The notebook and index in entry `data`, if it was built from `key`; else `CacheError`.
+
+    `source` becomes the notebook's `source` (the path as the caller named it).
+    """
+    try:
+        return _decode(data, key, source)
+    except CacheError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, zlib.error, RecursionError) as error:
+        raise CacheError(f"damaged entry: {error}") from None
+
+
+def _decode(data: bytes, key: SourceKey, source: str | None) -> Cached:
+    sections = _sections(data)
+    missing = {b"META", b"INTR", b"TALK", b"BOFS", b"BLKS", b"VOCB", b"OFFS", b"DOCS", b"CODE"} - set(
+        sections
+    )
+    if missing:
+        raise CacheError("missing sections")
+    meta = json.loads(str(sections[b"META"], "utf-8"))
+    if type(meta) is not dict or meta.get("key") != key.to_json():
+        raise CacheError("built from another file, content or version")
+    offsets = array("Q")
+    offsets.frombytes(sections[b"BOFS"])
+    talk_rows = _list(_clean_json(_inflate(sections[b"TALK"])))
+    if (
+        len(talk_rows) != meta["talks"]
+        or len(offsets) != (len(talk_rows) + CHUNK_TALKS - 1) // CHUNK_TALKS + 1
+    ):
+        raise CacheError("talk count mismatch")
+    blocks = bytes(sections[b"BLKS"])
+    if offsets[0] != 0 or offsets[-1] != len(blocks) or any(a > b for a, b in itertools.pairwise(offsets)):
+        raise CacheError("bad notes offsets")
+    notes = _Notes(offsets, blocks)
+    talks = [_talk(row, notes, number) for number, row in enumerate(talk_rows)]
+    days: list[Day] = []
+    at = 0
+    for row in _list(meta["days"]):
+        title, line, count = _list(row)
+        if _int(count) < 0 or at + count > len(talks):
+            raise CacheError("day sizes do not add up")
+        days.append(Day(_str(title), tuple(talks[at : at + count]), _int(line)))
+        at += count
+    if at != len(talks):
+        raise CacheError("day sizes do not add up")
+    diagnostics = tuple(
+        Diagnostic(_int(line), _str(message), _str(severity), _optional(path))
+        for line, message, severity, path in _list(meta["diagnostics"])
+    )
+    intro = tuple(_block(row) for row in _list(json.loads(str(sections[b"INTR"], "utf-8"))))
+    notebook = Notebook(_str(meta["title"]), tuple(days), intro, source, diagnostics)
+    words = _inflate(sections[b"VOCB"])
+    vocab = str(words, "utf-8").split("\n") if words else []
+    if len(vocab) != meta["words"]:
+        raise CacheError("vocabulary size mismatch")
+    parts = IndexParts(vocab, bytes(sections[b"OFFS"]), bytes(sections[b"DOCS"]), _inflate(sections[b"CODE"]))
+    return Cached(notebook, SearchIndex.from_parts(notebook, parts))
+
+
+# --------------------------------------------------------------------------- opening notes
+
+
+@dataclass
+class Opened:
+    """A notes file as opened through the cache: its notebook, and its index if the cache had it.
+
+    Without an index, build one and hand it to `remember` so the next open finds it.
+    """
+
+    notebook: Notebook
+    index: SearchIndex | None = None
+    cache: ModelCache | None = None
+    key: SourceKey | None = None
+
+    def remember(self, index: SearchIndex) -> None:
+        """Store the notebook with its freshly built `index` (a no-op for a hit or no cache)."""
+        if self.cache is not None and self.key is not None and self.index is None:
+            self.cache.store(self.key, self.notebook, index)
+            self.index = index
+
+
+def open_notes(path: str | os.PathLike[str], cache: ModelCache | None) -> Opened:
+    """Read the notes at `path`, from `cache` when it holds them unchanged.
+
+    Raises `NotesError` like `formats.load`. Small files skip the cache (parsing
+    them is quicker than checking an entry).
+    """
+    from .formats import load_data, read_bytes
+    from .formats.schedule import schedule_path_for
+
+    data = read_bytes(path)
+    if cache is None or len(data) < MIN_SOURCE_BYTES:
+        return Opened(load_data(path, data))
+    key = source_key(path, data, schedule_path_for(path))
+    hit = cache.lookup(key, str(path))
+    if hit is not None:
+        return Opened(hit.notebook, hit.index, cache, key)
+    return Opened(load_data(path, data), None, cache, key)
+
+
+def default_cache() -> ModelCache | None:
+    """The cache in the default folder, or None when `QCON_TUI_NO_CACHE` turns it off."""
+    folder = default_folder()
+    return None if folder is None else ModelCache(folder)

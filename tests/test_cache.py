@@ -1,0 +1,322 @@
+"""The disk cache of parsed notes and their index: hits, misses, damage, atomic writes, bounds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import sys
+import threading
+import zlib
+from pathlib import Path
+
+import pytest
+
+import qcon_tui
+from qcon_tui import cache as cache_module
+from qcon_tui.cache import (
+    HEADER,
+    SECTION,
+    CachedTalk,
+    CacheError,
+    ModelCache,
+    decode_entry,
+    default_cache,
+    default_folder,
+    encode_entry,
+    open_notes,
+    source_key,
+)
+from qcon_tui.formats.serialize import notebook_to_dict
+from qcon_tui.search import SearchIndex
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+QUERIES = ["facebok live", "micro", "a", "day:2 java", '"live video"', "who:wells", "in:title serverless"]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated notebook of 300 talks (several chunks of notes), over the size the cache skips."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from generate import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    path = tmp_path_factory.mktemp("generated") / "notes.txt"
+    path.write_text(generate(300), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    """A copy of the bundled notes with their schedule beside them, in a folder of the test's own."""
+    from qcon_tui.paths import data_dir
+
+    for name in ("qcon-london-2017.txt", "qcon-london-2017.schedule.yaml"):
+        (tmp_path / name).write_bytes((data_dir() / name).read_bytes())
+    return tmp_path / "qcon-london-2017.txt"
+
+
+def key_for(path: Path):
+    from qcon_tui.formats.schedule import schedule_path_for
+
+    return source_key(path, path.read_bytes(), schedule_path_for(path))
+
+
+def stored(path: Path, folder: Path) -> tuple[ModelCache, qcon_tui.model.Notebook, SearchIndex]:
+    notebook = qcon_tui.load(str(path))
+    index = SearchIndex(notebook)
+    cache = ModelCache(folder)
+    assert cache.store(key_for(path), notebook, index) is not None
+    return cache, notebook, index
+
+
+def results(index: SearchIndex) -> list[list[tuple]]:
+    return [
+        [(h.talk.id, h.score, h.spans, h.snippet, h.snippet_spans) for h in index.search(q)] for q in QUERIES
+    ]
+
+
+def test_a_hit_gives_back_the_same_notebook_and_the_same_search_results(notes: Path, tmp_path: Path) -> None:
+    cache, notebook, index = stored(notes, tmp_path / "cache")
+    hit = cache.lookup(key_for(notes), str(notes))
+    assert hit is not None
+    assert notebook_to_dict(hit.notebook) == notebook_to_dict(notebook)
+    assert hit.notebook.source == str(notes)
+    assert any(talk.speakers for talk in hit.notebook.talks), "the schedule's speakers were kept"
+    assert results(hit.index) == results(index)
+    assert results(index)[0], "the queries find something"
+
+
+def test_cached_talks_decode_their_notes_on_first_use_and_equal_the_parsed_ones(
+    notes: Path, tmp_path: Path
+) -> None:
+    cache, notebook, _index = stored(notes, tmp_path / "cache")
+    hit = cache.lookup(key_for(notes), str(notes))
+    assert hit is not None
+    talk = hit.notebook.talks[3]
+    assert isinstance(talk, CachedTalk)
+    assert "_blocks" not in talk.__dict__
+    assert talk.blocks == notebook.talks[3].blocks and talk.blocks
+    assert talk == notebook.talks[3] and notebook.talks[3] == talk
+    assert hash(talk) == hash(notebook.talks[3])
+    assert talk != notebook.talks[4]
+
+
+def test_many_chunks_of_notes_round_trip(generated: Path, tmp_path: Path) -> None:
+    cache, notebook, index = stored(generated, tmp_path / "cache")
+    hit = cache.lookup(key_for(generated), str(generated))
+    assert hit is not None
+    assert [t.blocks for t in hit.notebook.talks] == [t.blocks for t in notebook.talks]
+    assert results(hit.index) == results(index)
+
+
+def test_the_entry_on_disk_is_at_most_one_and_a_half_times_the_text(generated: Path, tmp_path: Path) -> None:
+    cache, _notebook, _index = stored(generated, tmp_path / "cache")
+    entry = cache.entry_path(key_for(generated))
+    assert entry.stat().st_size <= 1.5 * generated.stat().st_size
+
+
+def test_changed_content_is_a_miss(notes: Path, tmp_path: Path) -> None:
+    cache, _notebook, _index = stored(notes, tmp_path / "cache")
+    notes.write_text(notes.read_text("utf-8") + "\nA Late Talk Title\n\nnew notes here\n", "utf-8")
+    assert cache.lookup(key_for(notes), str(notes)) is None
+
+
+def test_a_changed_schedule_is_a_miss(notes: Path, tmp_path: Path) -> None:
+    cache, _notebook, _index = stored(notes, tmp_path / "cache")
+    schedule = notes.with_name("qcon-london-2017.schedule.yaml")
+    schedule.write_text(schedule.read_text("utf-8") + "\n# edited\n", "utf-8")
+    assert cache.lookup(key_for(notes), str(notes)) is None
+
+
+def test_another_version_is_a_miss(notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache, _notebook, _index = stored(notes, tmp_path / "cache")
+    data = cache.entry_path(key_for(notes)).read_bytes()
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    with pytest.raises(CacheError):
+        decode_entry(data, key_for(notes))
+    assert cache.lookup(key_for(notes), str(notes)) is None
+
+
+def damaged(data: bytes) -> list[tuple[str, bytes]]:
+    """Ways an entry can be damaged: each must be refused."""
+    middle = len(data) // 2
+    flipped = bytearray(data)
+    flipped[middle] ^= 0x40
+    magic = b"XXXXXXXX" + data[8:]
+    version = data[:8] + struct.pack("<H", 7) + data[10:]
+    return [
+        ("empty", b""),
+        ("header only, cut", data[:20]),
+        ("truncated", data[:middle]),
+        ("one byte short", data[:-1]),
+        ("one byte more", data + b"\0"),
+        ("a flipped bit", bytes(flipped)),
+        ("another magic", magic),
+        ("another format version", version),
+        ("zeros", bytes(len(data))),
+    ]
+
+
+def test_damaged_entries_are_refused_and_removed(notes: Path, tmp_path: Path) -> None:
+    cache, _notebook, _index = stored(notes, tmp_path / "cache")
+    key = key_for(notes)
+    entry = cache.entry_path(key)
+    good = entry.read_bytes()
+    for what, data in damaged(good):
+        with pytest.raises(CacheError):
+            decode_entry(data, key)
+        entry.write_bytes(data)
+        assert cache.lookup(key, str(notes)) is None, what
+        assert not entry.exists(), f"{what}: the damaged entry was left in place"
+    entry.write_bytes(good)
+    assert cache.lookup(key, str(notes)) is not None
+
+
+def resealed(data: bytes, change) -> bytes:
+    """`data` with its sections changed by `change(name, body)` and a correct checksum again."""
+    _magic, version, count, zero, _length, _digest = HEADER.unpack_from(data)
+    view = data[HEADER.size :]
+    out = b""
+    at = 0
+    for _ in range(count):
+        name, size = SECTION.unpack_from(view, at)
+        at += SECTION.size
+        body = change(name, view[at : at + size])
+        at += size
+        out += SECTION.pack(name, len(body)) + body
+    return HEADER.pack(b"QTUICACH", version, count, zero, len(out), hashlib.sha256(out).digest()) + out
+
+
+def test_an_entry_with_a_right_checksum_but_bad_contents_is_refused(
+    notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "MAX_INFLATED", 2**20)
+    cache, _notebook, _index = stored(notes, tmp_path / "cache")
+    key = key_for(notes)
+    good = cache.entry_path(key).read_bytes()
+
+    def escape_in_title(name: bytes, body: bytes) -> bytes:
+        if name != b"TALK":
+            return body
+        rows = json.loads(zlib.decompress(body))
+        rows[0][1] = "Title \x1b]2;pwned\x07"
+        return zlib.compress(json.dumps(rows, ensure_ascii=False).encode())
+
+    def bomb(name: bytes, body: bytes) -> bytes:
+        return zlib.compress(bytes(2 * cache_module.MAX_INFLATED), 9) if name == b"CODE" else body
+
+    def wrong_count(name: bytes, body: bytes) -> bytes:
+        return body[:-8] if name == b"OFFS" else body
+
+    def strange_block(name: bytes, body: bytes) -> bytes:
+        return json.dumps([["zz", 1]]).encode() if name == b"INTR" else body
+
+    def talk_out_of_range(name: bytes, body: bytes) -> bytes:
+        if name != b"DOCS":
+            return body
+        return body[:-4] + struct.pack("=I", 10_000 << 8)
+
+    for change in (escape_in_title, wrong_count, strange_block, talk_out_of_range, bomb):
+        with pytest.raises(CacheError):
+            decode_entry(resealed(good, change), key)
+    assert decode_entry(resealed(good, lambda _name, body: body), key).notebook.talks
+
+
+def test_writes_are_atomic_and_leave_no_temp_files(notes: Path, tmp_path: Path, monkeypatch) -> None:
+    cache, notebook, index = stored(notes, tmp_path / "cache")
+    key = key_for(notes)
+    entry = cache.entry_path(key)
+    before = entry.read_bytes()
+
+    def failing_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_module.os, "replace", failing_replace)
+    assert cache.store(key, notebook, index) is None  # told, not raised
+    assert entry.read_bytes() == before
+    assert [p.name for p in entry.parent.iterdir()] == [entry.name]
+
+
+def test_two_writers_at_once_leave_one_whole_entry(generated: Path, tmp_path: Path) -> None:
+    notebook = qcon_tui.load(str(generated))
+    index = SearchIndex(notebook)
+    key = key_for(generated)
+    cache = ModelCache(tmp_path / "cache")
+    threads = [threading.Thread(target=cache.store, args=(key, notebook, index)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [p.suffix for p in cache.folder.iterdir()] == [".qcache"]
+    assert cache.lookup(key, str(generated)) is not None
+
+
+def test_a_half_written_entry_from_another_process_is_not_trusted(notes: Path, tmp_path: Path) -> None:
+    cache, notebook, index = stored(notes, tmp_path / "cache")
+    key = key_for(notes)
+    whole = encode_entry(key, notebook, index)
+    cache.entry_path(key).write_bytes(whole[: len(whole) * 2 // 3])  # a writer not using the temp file
+    assert cache.lookup(key, str(notes)) is None
+    assert cache.store(key, notebook, index) is not None
+    assert cache.lookup(key, str(notes)) is not None
+
+
+def test_the_folder_is_bounded_least_recently_used_first(
+    generated: Path, notes: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "cache"
+    paths = []
+    for n in range(3):
+        copy = tmp_path / f"copy-{n}.txt"
+        copy.write_bytes(generated.read_bytes())
+        paths.append(copy)
+    cache = ModelCache(folder)
+    notebook = qcon_tui.load(str(paths[0]))
+    index = SearchIndex(notebook)
+    for n, path in enumerate(paths):
+        cache.store(key_for(path), notebook, index)
+        os.utime(cache.entry_path(key_for(path)), (1_000_000 + n, 1_000_000 + n))
+    size = cache.entry_path(key_for(paths[0])).stat().st_size
+    cache.lookup(key_for(paths[0]), str(paths[0]))  # used: now the most recent
+    small = ModelCache(folder, max_bytes=int(size * 2.5))
+    small.trim()
+    left = {p.name for p in folder.iterdir()}
+    assert left == {cache.entry_path(key_for(paths[n])).name for n in (0, 2)}
+
+
+def test_an_entry_larger_than_the_whole_cache_is_not_written(notes: Path, tmp_path: Path) -> None:
+    notebook = qcon_tui.load(str(notes))
+    cache = ModelCache(tmp_path / "cache", max_bytes=100)
+    assert cache.store(key_for(notes), notebook, SearchIndex(notebook)) is None
+    assert not any(cache.folder.iterdir())
+
+
+def test_open_notes_misses_then_hits(generated: Path, isolated_cache: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cache_module, "MIN_SOURCE_BYTES", 0)
+    cache = default_cache()
+    assert cache is not None and cache.folder == isolated_cache
+    first = open_notes(generated, cache)
+    assert first.index is None
+    first.remember(SearchIndex(first.notebook))
+    second = open_notes(generated, cache)
+    assert second.index is not None
+    assert notebook_to_dict(second.notebook) == notebook_to_dict(first.notebook)
+
+
+def test_small_files_and_no_cache_skip_it(notes: Path, generated: Path, monkeypatch) -> None:
+    cache = default_cache()
+    small = open_notes(notes, cache)
+    assert small.index is None and small.key is None  # the bundled notes parse faster than a lookup
+    monkeypatch.setenv("QCON_TUI_NO_CACHE", "1")
+    assert default_folder() is None and default_cache() is None
+    assert open_notes(generated, None).key is None
+
+
+def test_the_user_cache_folder_follows_xdg(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("QCON_TUI_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    folder = default_folder()
+    assert folder is not None and folder.is_relative_to(tmp_path / "xdg")

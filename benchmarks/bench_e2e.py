@@ -305,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         f"settled = pane unchanged for {QUIET * 1000:.0f} ms and under {IDLE_SHARE:.0%} of a CPU "
         "used meanwhile; a key's time is its last change"
     )
+    # A session that outlives each program's own, so the server stays up between them.
+    subprocess.run(["tmux", "-L", SOCKET, "new-session", "-d", "-s", "hold", "sleep", "86400"], check=True)
     try:
         for n in sizes:
             bench_size(n, folder, fzf, queries, shlex.split(args.app_args))

@@ -1,8 +1,10 @@
 """A library: every notes file of one directory, opened together and searched as one.
 
 `load_library(dir)` reads each notes file beside each other (not in subdirectories);
-a file that cannot be read is kept as a failure with its message and never stops the
-rest. `iter_library(dir)` does the same one file at a time, so a browser can show the
+a file that cannot be read, for whatever reason, is kept as a failure with its message
+and never stops the rest. File and directory names come from outside: every one
+that is shown (titles, failures, progress) is cleaned of control characters here.
+`iter_library(dir)` does the same one file at a time, so a browser can show the
 first notebook before the last has loaded. `LibraryIndex(library)` searches every
 notebook and merges the hits by score. No UI imports.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .formats import SUFFIXES, NotesError, load, os_errors
-from .model import Day, Notebook, Talk
+from .model import Day, Notebook, Talk, clean
 
 if TYPE_CHECKING:
     from .search import Hit, SearchIndex
@@ -41,6 +43,10 @@ class LoadFailure:
     message: str
     line: int | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", clean(self.path))
+        object.__setattr__(self, "message", clean(self.message))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
@@ -54,13 +60,19 @@ class LoadFailure:
 
 @dataclass(frozen=True)
 class LibraryEntry:
-    """One file of `iter_library`: its notebook, or its failure; `index` counts from 0 of `total`."""
+    """One file of `iter_library`: its notebook, or its failure; `index` counts from 0 of `total`.
+
+    `path` is the file's path cleaned for display.
+    """
 
     path: str
     index: int
     total: int
     notebook: Notebook | None = None
     failure: LoadFailure | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", clean(self.path))
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,7 @@ class Library:
     source: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "title", clean(self.title))
         object.__setattr__(self, "notebooks", tuple(self.notebooks))
         object.__setattr__(self, "failures", tuple(self.failures))
 
@@ -156,7 +169,7 @@ def library_files(directory: str | os.PathLike[str]) -> list[Path]:
 def library_title(directory: str | os.PathLike[str]) -> str:
     """The title of the library in `directory`: the directory's own name."""
     path = Path(directory)
-    return path.name or path.resolve().name or str(path)
+    return clean(path.name or path.resolve().name or str(path))
 
 
 def iter_library(directory: str | os.PathLike[str]) -> Iterator[LibraryEntry]:
@@ -172,9 +185,12 @@ def iter_library(directory: str | os.PathLike[str]) -> Iterator[LibraryEntry]:
             notebook = load(path)
         except NotesError as error:
             failure = LoadFailure(str(path), error.message, error.line)
-            yield LibraryEntry(str(path), index, total, failure=failure)
+        except Exception as error:  # one bad file, whatever went wrong, never stops a library
+            failure = LoadFailure(str(path), f"cannot be read ({type(error).__name__}: {error})")
         else:
             yield LibraryEntry(str(path), index, total, notebook=notebook)
+            continue
+        yield LibraryEntry(str(path), index, total, failure=failure)
 
 
 def load_library(directory: str | os.PathLike[str], progress: Progress | None = None) -> Library:

@@ -255,6 +255,11 @@ class Diagnostic:
     severity: str = "warning"
     path: str | None = None
 
+    def __post_init__(self) -> None:
+        # Messages quote the source (a key, a title) and paths are file names: both from outside.
+        object.__setattr__(self, "message", clean(self.message))
+        object.__setattr__(self, "path", _clean_optional(self.path))
+
 
 @dataclass(frozen=True)
 class Notebook:
@@ -269,6 +274,9 @@ class Notebook:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", clean(self.title))
+        # The file's name comes from outside too; a name holding control characters is
+        # shown (and keyed, in the state) by its cleaned form.
+        object.__setattr__(self, "source", _clean_optional(self.source))
         object.__setattr__(self, "days", tuple(self.days))
         object.__setattr__(self, "intro", tuple(self.intro))
         object.__setattr__(self, "diagnostics", tuple(self.diagnostics))

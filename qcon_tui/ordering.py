@@ -13,12 +13,18 @@ from .model import Talk
 __all__ = ["schedule_order", "start_minutes"]
 
 # "9:00", "09.30", "14h15", "2:30 pm", "2pm": hours, optional minutes, optional am/pm.
+# Its runs of optional spaces can backtrack against each other, so it only ever sees
+# a stripped value of at most `_MAX_TIME_CHARS` (a start time is never longer).
 _TIME_RE = re.compile(r"^\s*(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$", re.IGNORECASE)
+_MAX_TIME_CHARS = 16
 
 
 def start_minutes(value: str | None) -> int | None:
     """Minutes after midnight of a start time such as "09:30" or "2:30pm"; None if unknown."""
     if not value:
+        return None
+    value = value.strip()
+    if len(value) > _MAX_TIME_CHARS:
         return None
     match = _TIME_RE.match(value)
     if match is None:

@@ -10,6 +10,8 @@ needs them, so start-up stays fast.
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -52,13 +54,41 @@ def _dispatch(argv: Sequence[str]) -> int:
     return cmd_browse(build_browse_parser().parse_args(argv), commands=handlers)
 
 
+#: Errors of writing to standard output: told as such, not as a bug.
+_OUTPUT_ERRNOS = frozenset({errno.EBADF, errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT})
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output for a process started with it closed: every write fails, clearly."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _silence_stdout() -> None:
+    """After a failed write, send what is still buffered nowhere, so exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        sys.stdout = _ClosedOutput()
+        sys.stdout.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     from ..formats import NotesError
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:  # started with `>&-`: a write must fail, not vanish
+        sys.stdout = _ClosedOutput()
     try:
-        return _dispatch(argv)
+        code = _dispatch(argv)
+        sys.stdout.flush()  # a full disk is found here, while it can still be told
+        return code
     except UsageError as error:
         err(str(error))
         return 2
@@ -74,9 +104,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except SystemExit as exit_:  # argparse --help / --version
         return exit_.code if isinstance(exit_.code, int) else 0
-    except Exception as error:
-        # A bug of ours: still one line, with a way to see the details.
-        if os.environ.get("QCON_TUI_DEBUG"):
-            raise
-        err(f"internal error: {type(error).__name__}: {error} (set QCON_TUI_DEBUG=1 to see the traceback)")
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRNOS:
+            return _internal_error(error)
+        err(f"cannot write output: {error.strerror or error}")
+        _silence_stdout()
         return 1
+    except Exception as error:
+        return _internal_error(error)
+
+
+def _internal_error(error: Exception) -> int:
+    """A bug of ours: still one line, with a way to see the details."""
+    if os.environ.get("QCON_TUI_DEBUG"):
+        raise error
+    err(f"internal error: {type(error).__name__}: {error} (set QCON_TUI_DEBUG=1 to see the traceback)")
+    return 1

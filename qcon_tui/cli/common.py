@@ -41,13 +41,17 @@ class Parser(argparse.ArgumentParser):
 
 
 def err(message: str) -> None:
-    """Print one error line to stderr."""
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    """Print one error line to stderr (cleaned: it may quote a name or argument from outside)."""
+    from ..model import clean
+
+    print(f"{PROG}: error: {clean(message)}", file=sys.stderr)
 
 
 def warn(message: str) -> None:
-    """Print one warning line to stderr."""
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
+    """Print one warning line to stderr (cleaned, as `err`)."""
+    from ..model import clean
+
+    print(f"{PROG}: warning: {clean(message)}", file=sys.stderr)
 
 
 def add_path(parser: argparse.ArgumentParser) -> None:

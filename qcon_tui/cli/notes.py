@@ -202,10 +202,12 @@ def _export_library(library: Library, fmt: str) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Print `PATH:LINE: severity: message` for each problem; exit 1 on any error."""
     from ..formats import NotesError, load
+    from ..model import clean
     from ..validate import check
 
     errors = 0
     for path in args.paths:
+        shown = clean(path)  # a name from outside is printed clean
         notes_path = path
         if path.endswith((".schedule.yaml", ".schedule.yml")):
             # A schedule is checked against the notes it describes.
@@ -216,25 +218,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 try:
                     entries = read_schedule(path)
                 except NotesError as error:
-                    print(f"{path}:{error.line or 1}: error: {error.message}")
+                    print(f"{shown}:{error.line or 1}: error: {error.message}")
                     errors += 1
                 else:
-                    print(f"{path}:1: warning: no notes file beside it; {len(entries)} entries not matched")
+                    print(f"{shown}:1: warning: no notes file beside it; {len(entries)} entries not matched")
                 continue
             notes_path = str(found)
         try:
             notebook = load(notes_path)
         except NotesError as error:
-            print(f"{path}:{error.line or 1}: error: {error.message}")
+            print(f"{shown}:{error.line or 1}: error: {error.message}")
             errors += 1
             continue
         diagnostics = check(notebook)
         for d in diagnostics:
-            print(f"{d.path or notes_path}:{d.line}: {d.severity}: {d.message}")
+            print(f"{d.path or clean(notes_path)}:{d.line}: {d.severity}: {d.message}")
         errors += sum(1 for d in diagnostics if d.severity == "error")
         if not diagnostics:
             talks = len(notebook.talks)
-            print(f"{path}: ok ({len(notebook.days)} days, {talks} talks)", file=sys.stderr)
+            print(f"{shown}: ok ({len(notebook.days)} days, {talks} talks)", file=sys.stderr)
     return 1 if errors else 0
 
 

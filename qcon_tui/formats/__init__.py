@@ -138,7 +138,20 @@ def detect_format(path: str | os.PathLike[str], text: str) -> str:
 
 
 def parse(text: str, fmt: str, path: str | None = None) -> Notebook:
-    """Parse already-decoded `text` in format `fmt` ("text", "markdown" or "yaml")."""
+    """Parse already-decoded `text` in format `fmt` ("text", "markdown" or "yaml").
+
+    Structure nested deeper than Python's stack, or text too large for memory, is a
+    `NotesError` like any other bad input, never an internal error.
+    """
+    try:
+        return _parse(text, fmt, path)
+    except RecursionError:
+        raise NotesError("the notes are nested too deeply to read", path) from None
+    except MemoryError:
+        raise NotesError("the notes are too large to read in the memory available", path) from None
+
+
+def _parse(text: str, fmt: str, path: str | None) -> Notebook:
     if fmt == "yaml":
         from .yamlfmt import read_yaml
 

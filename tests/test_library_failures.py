@@ -1,0 +1,73 @@
+"""A library reports and skips every file that fails, whatever the failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qcon_tui import formats, library
+from qcon_tui.formats import NotesError, load
+from qcon_tui.library import iter_library, load_library
+from qcon_tui.ordering import start_minutes
+from tests.helpers import run_cli_bounded
+
+NOTES = "Conf {n}\n\nday 1\n\nTalk {n}\n\nsome notes.\n"
+
+
+def _library(tmp_path: Path) -> Path:
+    for n in (1, 2, 3):
+        (tmp_path / f"conf{n}.txt").write_text(NOTES.format(n=n))
+    return tmp_path
+
+
+@pytest.mark.parametrize("failure", [RecursionError, MemoryError, ValueError, KeyError])
+def test_a_file_that_fails_in_any_way_is_reported_and_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: type[Exception]
+) -> None:
+    real_load = library.load
+
+    def load_failing_once(path):  # type: ignore[no-untyped-def]
+        if Path(path).name == "conf2.txt":
+            raise failure("boom")
+        return real_load(path)
+
+    monkeypatch.setattr(library, "load", load_failing_once)
+    loaded = load_library(_library(tmp_path))
+    assert [nb.title for nb in loaded.notebooks] == ["Conf 1", "Conf 3"]
+    [failed] = loaded.failures
+    assert failed.path.endswith("conf2.txt") and failed.message
+    entries = list(iter_library(tmp_path))
+    assert [entry.failure is not None for entry in entries] == [False, True, False]
+
+
+def test_a_reader_that_recurses_too_deep_is_one_notes_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from qcon_tui.formats import text
+
+    def too_deep(*_args: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(text, "read_text_notes", too_deep)
+    path = tmp_path / "conf.txt"
+    path.write_text(NOTES.format(n=1))
+    with pytest.raises(NotesError, match="nested too deeply"):
+        load(path)
+    assert formats.NotesError is NotesError
+
+
+def test_deep_front_matter_in_a_library_never_stops_the_rest(tmp_path: Path) -> None:
+    _library(tmp_path)
+    deep = "x: " + "[" * 5000 + "]" * 5000
+    (tmp_path / "deep.md").write_text(f"---\ntitle: Deep\n{deep}\n---\n\n# Day 1\n\n## A Talk\n\nnotes.\n")
+    result = run_cli_bounded("list", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for title in ("Talk 1", "Talk 2", "Talk 3"):
+        assert title in result.stdout
+    assert "internal error" not in result.stderr
+
+
+def test_a_long_start_time_is_not_a_time() -> None:
+    assert start_minutes("1" + " " * 100_000 + "!") is None
+    assert start_minutes(" " * 50_000 + "9:00" + " " * 50_000) == 540  # spaces around are still fine
+    assert start_minutes("9" + " " * 20_000 + "pm") is None
+    assert [start_minutes(v) for v in ("9:05", " 2:30 pm ", "14h15", "2pm")] == [545, 870, 855, 840]

@@ -96,8 +96,8 @@ class BrowserScreen(Screen[None]):
         Binding("N", "step_match(-1)", "Previous match", id="match.previous", group=MATCH_GROUP),
         Binding("space,pagedown", "page_notes(1)", "Page the notes down", show=False, id="notes.page_down"),
         Binding("pageup", "page_notes(-1)", "Page the notes up", show=False, id="notes.page_up"),
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="focus.next"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus.previous"),
+        Binding("tab", "focus_pane(1)", "Next pane", show=False, id="focus.next"),
+        Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, id="focus.previous"),
         Binding("b", "toggle_tree", "Tree", tooltip="Show or hide the tree", id="tree.toggle"),
         Binding("t", "topics", "Topics", tooltip="Terms that recur across talks", id="topics.open"),
         Binding("s", "toggle_star", "Star", tooltip="Star or unstar the talk", id="talk.star"),
@@ -174,7 +174,7 @@ class BrowserScreen(Screen[None]):
                 self._report_failure(failure.label)
         if self._loader is not None:
             self.load_library(self._loader)
-        self.talk_tree.focus()  # mount-time: nothing typed yet
+        self.focus_now(self.talk_tree if self.tree_visible else self.note_pane)
         if self._start_search:
             self.search_box.value = self._start_search
             self.search_box.focus()
@@ -216,6 +216,19 @@ class BrowserScreen(Screen[None]):
         narrow = self.has_class("-narrow") if self.is_current else self.app.size.width < NARROW_WIDTH
         toggled = self.query_one("#body").has_class("-tree-toggled")
         return narrow == toggled
+
+    def panes(self) -> list[Widget]:
+        """The panes `tab` cycles through, in order: only those on screen."""
+        panes: list[Widget] = [self.talk_tree] if self.tree_visible else []
+        if self.results_list.display:
+            panes.append(self.results_list)
+        panes.append(self.note_pane)
+        return panes
+
+    def on_resize(self) -> None:
+        """The window changed size: focus never stays on a tree that just hid itself."""
+        if self.talk_tree.has_focus and not self.tree_visible:
+            self.focus_now(self.note_pane)
 
     # ------------------------------------------------------------------ state → widgets
 
@@ -464,9 +477,19 @@ class BrowserScreen(Screen[None]):
     def action_page_notes(self, direction: int) -> None:
         """Space / PgDn / PgUp: page the notes from anywhere."""
         if direction > 0:
-            self.note_pane.scroll_page_down()
+            self.note_pane.action_page_down()
         else:
-            self.note_pane.scroll_page_up()
+            self.note_pane.action_page_up()
+
+    def action_focus_pane(self, delta: int) -> None:
+        """Tab / shift+tab: the next or previous pane on screen (the search box is `/`)."""
+        panes = self.panes()
+        focused = self.focused
+        if focused in panes:
+            target = panes[(panes.index(focused) + delta) % len(panes)]
+        else:
+            target = panes[0] if delta > 0 else panes[-1]
+        self.focus_now(target)
 
     def action_toggle_tree(self) -> None:
         """Show or hide the tree (hidden by default below NARROW_WIDTH columns)."""

@@ -63,6 +63,14 @@ class NotePane(VerticalScroll):
         """`k`: a line up, at once."""
         self.scroll_lines(-1)
 
+    def action_page_down(self) -> None:
+        """PgDn / space: a pageful down, at once (see `scroll_lines`)."""
+        self.scroll_lines(self.scrollable_content_region.height)
+
+    def action_page_up(self) -> None:
+        """PgUp: a pageful up, at once."""
+        self.scroll_lines(-self.scrollable_content_region.height)
+
     def scroll_lines(self, lines: int) -> None:
         """Scroll `lines` from where the last scroll was headed, not from where the screen was drawn.
 

@@ -1,0 +1,110 @@
+"""Focus follows the layout: a hidden tree never keeps it, tab cycles what is on screen,
+and every key of a burst lands."""
+
+from __future__ import annotations
+
+from qcon_tui.tui.widgets.note_pane import NotePane
+from qcon_tui.tui.widgets.results_list import ResultsList
+from qcon_tui.tui.widgets.search_input import SearchInput
+from qcon_tui.tui.widgets.talk_tree import TalkTree
+from tests.tui_helpers import make_app, notebook, settle, type_search
+
+LONG_TALK = "avoiding-alerts-overload-from-microservices"
+
+
+def long_talk_app(**kwargs: object):
+    """A browser started on the bundled notes' longest talk."""
+    from qcon_tui.tui.app import QconApp
+
+    nb = notebook()
+    talk = next(talk for talk in nb.talks if talk.id == LONG_TALK)
+    return QconApp(nb, talk=talk, theme="textual-dark", **kwargs)
+
+
+async def test_at_50_columns_the_notes_have_focus_and_the_keys_scroll_them() -> None:
+    app = long_talk_app()
+    async with app.run_test(size=(50, 20)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(NotePane)
+        assert not app.query_one(TalkTree).display or not app.browser.tree_visible
+        assert app.focused is pane
+        await pilot.press("j", "j", "j", "down")
+        assert pane.scroll_y == 4
+        await pilot.press("k")
+        assert pane.scroll_y == 3
+        await pilot.press("G")
+        assert pane.scroll_y == pane.max_scroll_y > 4
+        await pilot.press("g")
+        assert pane.scroll_y == 0
+        # Tab stays among what is on screen: the next `j` is never typed into the search box.
+        await pilot.press("tab", "j")
+        assert app.focused is pane
+        assert app.query_one(SearchInput).value == ""
+        assert pane.scroll_y == 1
+
+
+async def test_a_resize_that_hides_the_tree_moves_focus_to_the_notes_and_back_keeps_it() -> None:
+    app = long_talk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tree, pane = app.query_one(TalkTree), app.query_one(NotePane)
+        assert app.focused is tree
+        await pilot.resize_terminal(50, 20)
+        await settle(pilot)
+        assert app.focused is pane
+        await pilot.press("j")
+        assert pane.scroll_y == 1
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert app.focused is pane  # still reading: the tree coming back does not take it
+        await pilot.press("tab")
+        assert app.focused is tree
+
+
+async def test_tab_cycles_the_panes_on_screen_only() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tree, pane = app.query_one(TalkTree), app.query_one(NotePane)
+        await pilot.press("tab")
+        assert app.focused is pane
+        await pilot.press("tab")
+        assert app.focused is tree
+        await pilot.press("shift+tab")
+        assert app.focused is pane
+        # With results showing, they are a pane too; from the search box tab goes to the first pane.
+        await type_search(pilot, "micro")
+        assert isinstance(app.focused, SearchInput)
+        await pilot.press("tab")
+        assert app.focused is tree
+        await pilot.press("tab")
+        assert app.focused is app.query_one(ResultsList)
+        await pilot.press("tab")
+        assert app.focused is pane
+
+
+async def test_b_hides_the_tree_and_takes_focus_out_of_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert app.focused is app.query_one(NotePane)
+        await pilot.press("tab")
+        assert app.focused is app.query_one(NotePane)
+
+
+async def test_scroll_keys_read_in_one_turn_all_count() -> None:
+    """Keys of a burst are handled before the screen refreshes: each must scroll from the last."""
+    app = long_talk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(NotePane)
+        for _ in range(10):
+            pane.action_scroll_down()
+        assert pane.scroll_target_y == 10
+        pane.action_page_down()
+        pane.action_page_down()
+        page = pane.scrollable_content_region.height
+        await pilot.pause()
+        assert pane.scroll_y == min(10 + 2 * page, pane.max_scroll_y)

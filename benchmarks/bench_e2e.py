@@ -6,19 +6,23 @@ queries are typed one character at a time with `send-keys`, every prefix of each
 typos and one- and two-letter prefixes included. For each key the clock runs from
 just before `send-keys` to the last change of the pane before it settles.
 
-"Settled" means both of these, checked by polling `capture-pane` every few ms:
+"Settled" means all of these, checked by polling `capture-pane` every few ms:
 
 - the pane (text and colours, `capture-pane -e`) has not changed for QUIET seconds;
-- the program used less than IDLE_SHARE of one CPU over that same window (from
-  /proc/PID/stat, all threads), so a search or index build still running in a
-  worker thread, with nothing new on screen yet, does not count as settled.
+- no thread of the program was seen running or waiting for a CPU (state R in
+  /proc/PID/task/*/stat) during that window, and it used less than IDLE_SHARE of
+  one CPU over it, so a search or an index build still running in a worker
+  thread, with nothing new on screen yet, does not count as settled, even on a
+  machine so busy that the program waits for a CPU.
 
 The key's time is when the last change was first seen (the end of that capture),
 not the end of the quiet window. qcon-tui's search box blinks its cursor, so the
 colours of the rows above the results (header and search box) are ignored; their
 text still counts. Also printed: the time to first paint (the first talk's title
 on screen; for fzf, every line read) and to ready (first paint, then settled: for
-qcon-tui the search index is built by then).
+qcon-tui the search index is built, and stored in its cache, by then). qcon-tui
+runs with a cache folder of its own, empty at first; after the typing it is
+started once more to time a reopen with that cache.
 
     python benchmarks/bench_e2e.py                    # 10,000 and 100,000 talks
     python benchmarks/bench_e2e.py --sizes 10000      # one size
@@ -104,6 +108,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def running(pid: int) -> bool:
+    """Whether any thread of `pid` is running or runnable (state R in /proc)."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return False
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat", encoding="ascii") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] == "R":
+                    return True
+        except (OSError, IndexError):
+            continue
+    return False
+
+
 @dataclass
 class Program:
     """One program under test in its own tmux session."""
@@ -114,6 +134,8 @@ class Program:
     marker: str
     #: Rows at the top compared as text only (a blinking cursor lives there).
     text_only_rows: int = 0
+    #: Environment variables set for the program (on top of this one's).
+    env: dict[str, str] = field(default_factory=dict)
     pid: int = 0
     session: str = ""
     times: list[float] = field(default_factory=list)
@@ -133,6 +155,7 @@ class Program:
         self.session = f"e2e-{self.name}"
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TMUX")}
         env["TERM"] = "xterm-256color"
+        env.update(self.env)
         started = time.perf_counter()
         subprocess.run(
             ["tmux", "-L", SOCKET, "new-session", "-d", "-s", self.session, *SIZE_ARGS, *self.command],
@@ -148,11 +171,11 @@ class Program:
         else:
             raise RuntimeError(f"{self.name}: {self.marker!r} never appeared")
         painted = time.perf_counter() - started
-        self.settle(started)
-        return painted, time.perf_counter() - QUIET - started
+        _changed, idle = self.settle(started)
+        return painted, idle
 
-    def settle(self, since: float) -> float:
-        """Wait until the pane settles; seconds from `since` to its last change."""
+    def settle(self, since: float) -> tuple[float, float]:
+        """Wait until the pane settles: seconds from `since` to its last change, and to idle."""
         last = self.capture()
         changed_at = since
         quiet_from = time.perf_counter()
@@ -165,10 +188,12 @@ class Program:
                 last, changed_at, quiet_from = screen, now, now
                 cpu_from = cpu_seconds(self.pid)
                 continue
-            if now - quiet_from >= QUIET:
+            if running(self.pid):  # a thread is on a CPU or waiting for one: not idle
+                quiet_from, cpu_from = now, cpu_seconds(self.pid)
+            elif now - quiet_from >= QUIET:
                 cpu = cpu_seconds(self.pid)
                 if cpu - cpu_from <= IDLE_SHARE * (now - quiet_from):
-                    return changed_at - since
+                    return changed_at - since, quiet_from - since
                 quiet_from, cpu_from = now, cpu  # still working: wait another window
             if now - since > KEY_TIMEOUT:
                 raise RuntimeError(f"{self.name}: the pane never settled")
@@ -177,7 +202,7 @@ class Program:
         """Send `keys` and wait for the pane to settle; record the time under `record`."""
         started = time.perf_counter()
         tmux("send-keys", "-t", self.session, *(["-l", keys] if literal else [keys]))
-        took = self.settle(started)
+        took, _idle = self.settle(started)
         if record is not None:
             self.times.append(took)
             if took > self.worst[1]:
@@ -241,7 +266,7 @@ def summary(program: Program) -> str:
 
 
 def bench_size(n: int, folder: Path, fzf: str | None, queries: list[str], app_args: list[str]) -> None:
-    """Run qcon-tui then fzf on the `n`-talk corpus and print both."""
+    """Run qcon-tui (an empty cache, then reopened with it) and fzf on the `n`-talk corpus; print both."""
     notes = folder / f"notes-{n}-{SEED}.txt"
     if not notes.exists():
         notes.write_text(generate.generate(n, SEED), "utf-8")
@@ -251,13 +276,15 @@ def bench_size(n: int, folder: Path, fzf: str | None, queries: list[str], app_ar
         f"\n== {n} talks ({size / 2**20:.1f} MiB), {keys} keys of {len(queries)} queries, "
         f"tmux {WIDTH}x{HEIGHT}"
     )
-    programs = [
-        (
-            Program("qcon-tui", qcon_command(notes, app_args), first_title(notes), text_only_rows=BLINK_ROWS),
-            ["/"],
-            ["Escape"],
-        )
-    ]
+    cache = tempfile.TemporaryDirectory(prefix="qcon-e2e-cache-")
+    ours = Program(
+        "qcon-tui",
+        qcon_command(notes, app_args),
+        first_title(notes),
+        text_only_rows=BLINK_ROWS,
+        env={"QCON_TUI_CACHE_DIR": cache.name},
+    )
+    programs = [(ours, ["/"], ["Escape"])]
     if fzf:
         lines = fzf_input(notes, folder)
         total = sum(1 for _ in lines.open("rb"))
@@ -272,6 +299,13 @@ def bench_size(n: int, folder: Path, fzf: str | None, queries: list[str], app_ar
             program.stop()
         results.append(program)
         print(f"  {program.name:<9} first paint {painted:6.2f} s  ready {ready:6.2f} s")
+    reopen = Program("reopen", ours.command, ours.marker, text_only_rows=BLINK_ROWS, env=ours.env)
+    try:
+        painted, ready = reopen.start()
+    finally:
+        reopen.stop()
+        cache.cleanup()
+    print(f"  qcon-tui  reopened with its cache: first paint {painted:6.2f} s  ready {ready:6.2f} s")
     for program in results:
         print(f"  {program.name:<9} keystroke -> screen  {summary(program)}")
     if len(results) == 2:
@@ -302,8 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     queries = session_queries(args.quick)
     print(
-        f"settled = pane unchanged for {QUIET * 1000:.0f} ms and under {IDLE_SHARE:.0%} of a CPU "
-        "used meanwhile; a key's time is its last change"
+        f"settled = pane unchanged for {QUIET * 1000:.0f} ms, no thread runnable and under "
+        f"{IDLE_SHARE:.0%} of a CPU used meanwhile; a key's time is its last change"
     )
     # A session that outlives each program's own, so the server stays up between them.
     subprocess.run(["tmux", "-L", SOCKET, "new-session", "-d", "-s", "hold", "sleep", "86400"], check=True)

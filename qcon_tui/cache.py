@@ -11,7 +11,9 @@ and is rebuilt. The format is flat data, never pickle:
     payload sections, each "<4sQ" (name, length) then its bytes:
             META  JSON: the key (path, size, hashes, version), notebook title, days
             INTR  JSON: the intro blocks
-            TALK  JSON: one row per talk (id, title, line, speakers, facts, links), zlib
+            TIDS / TTLS  talk ids and titles, NUL-separated, zlib
+            TLNS  talk lines (8-byte)
+            TXTR  JSON: speakers, facts and links of the talks that have any, zlib
             BOFS  offsets (8-byte) of the zlib chunks of notes, 64 talks a chunk
             BLKS  the chunks: JSON lists of each talk's blocks, decoded on first use
             VOCB  the index vocabulary, one word a line, zlib
@@ -83,6 +85,11 @@ CHUNK_TALKS = 64
 #: Temp files older than this are left-overs of a writer that died; they are removed.
 STALE_TEMP_SECONDS = 3600
 
+#: The sections of an entry, in the order they are written.
+SECTIONS = (
+    *(b"META", b"INTR", b"TIDS", b"TTLS", b"TLNS", b"TXTR"),
+    *(b"BOFS", b"BLKS", b"VOCB", b"OFFS", b"DOCS", b"CODE"),
+)
 #: A JSON escape other than those clean text needs (\" \\ \n \t) means the text was not clean.
 _ESCAPE_RE = re.compile(r"\\(.)")
 
@@ -371,39 +378,66 @@ class CachedTalk(Talk):
 
 
 _TALK_FACTS = ("track", "date", "start", "end", "room")
+#: Cleaned text holds no NUL (`model.clean` makes it visible), so NUL can separate strings.
+_SEP = "\0"
 
 
-def _talk_row(talk: Talk) -> list[Any]:
-    speakers = [[s.name, s.company] for s in talk.speakers]
+def _talk_extras(talk: Talk) -> list[Any] | None:
+    """A talk's speakers, facts and links as a row, or None when it has none (most talks)."""
     facts = [getattr(talk, name) for name in _TALK_FACTS]
-    return [talk.id, talk.title, talk.line, speakers, *facts, list(talk.links)]
+    if not talk.speakers and not talk.links and all(fact is None for fact in facts):
+        return None
+    return [[[s.name, s.company] for s in talk.speakers], *facts, list(talk.links)]
 
 
 def _optional(value: Any) -> str | None:
     return None if value is None else _str(value)
 
 
-def _talk(row: Any, notes: _Notes, number: int) -> CachedTalk:
-    """A talk from its row, built without re-cleaning its text (the payload was checked clean)."""
-    row = _list(row)
-    if len(row) != 10:
-        raise CacheError("bad talk row")
-    talk = object.__new__(CachedTalk)
-    speakers = tuple(Speaker(_str(name), _optional(company)) for name, company in _list(row[3]))
-    talk.__dict__.update(
-        id=_str(row[0]),
-        title=_str(row[1]),
-        line=_int(row[2]),
-        speakers=speakers,
-        track=_optional(row[4]),
-        date=_optional(row[5]),
-        start=_optional(row[6]),
-        end=_optional(row[7]),
-        room=_optional(row[8]),
-        links=tuple(_str(link) for link in _list(row[9])),
-        _notes=(notes, number),
-    )
-    return talk
+def _column(body: memoryview, count: int) -> list[str]:
+    """`count` NUL-separated strings from a compressed section, refused if any is not clean."""
+    text = str(_inflate(body), "utf-8")
+    if _CONTROL_RE.search(text.replace(_SEP, "")):
+        raise CacheError("text that was not cleaned")
+    column = text.split(_SEP) if count else []
+    if len(column) != count:
+        raise CacheError("column length mismatch")
+    return column
+
+
+def _talks(ids: list[str], titles: list[str], lines: array, extras: Any, notes: _Notes) -> list[Talk]:
+    """The talks from their columns, built without cleaning their text again (it was checked clean)."""
+    new = object.__new__
+    talks: list[Talk] = []
+    append = talks.append
+    for number, (talk_id, title, line) in enumerate(zip(ids, titles, lines, strict=True)):
+        talk = new(CachedTalk)
+        talk.__dict__.update(
+            id=talk_id,
+            title=title,
+            line=line,
+            speakers=(),
+            track=None,
+            date=None,
+            start=None,
+            end=None,
+            room=None,
+            links=(),
+            _notes=(notes, number),
+        )
+        append(talk)
+    if type(extras) is not dict:
+        raise CacheError("bad talk facts")
+    for key, row in extras.items():
+        number = int(key)
+        row = _list(row)
+        if len(row) != 7 or not 0 <= number < len(talks):
+            raise CacheError("bad talk facts")
+        speakers = tuple(Speaker(_str(name), _optional(company)) for name, company in _list(row[0]))
+        facts = dict(zip(_TALK_FACTS, map(_optional, row[1:6]), strict=True))
+        links = tuple(_str(link) for link in _list(row[6]))
+        talks[number].__dict__.update(speakers=speakers, links=links, **facts)
+    return talks
 
 
 # --------------------------------------------------------------------------- entries
@@ -423,6 +457,7 @@ def encode_entry(key: SourceKey, notebook: Notebook, index: SearchIndex) -> byte
         chunks += zlib.compress(_json(rows), 6)
         chunk_offsets.append(len(chunks))
     parts = index.parts()
+    extras = {str(n): row for n, talk in enumerate(talks) if (row := _talk_extras(talk)) is not None}
     meta = {
         "key": key.to_json(),
         "title": notebook.title,
@@ -434,7 +469,10 @@ def encode_entry(key: SourceKey, notebook: Notebook, index: SearchIndex) -> byte
     sections = [
         (b"META", _json(meta)),
         (b"INTR", _json([_block_row(block) for block in notebook.intro])),
-        (b"TALK", zlib.compress(_json([_talk_row(talk) for talk in talks]), 6)),
+        (b"TIDS", zlib.compress(_SEP.join(talk.id for talk in talks).encode(), 6)),
+        (b"TTLS", zlib.compress(_SEP.join(talk.title for talk in talks).encode(), 6)),
+        (b"TLNS", array("Q", [talk.line for talk in talks]).tobytes()),
+        (b"TXTR", zlib.compress(_json(extras), 6)),
         (b"BOFS", chunk_offsets.tobytes()),
         (b"BLKS", bytes(chunks)),
         (b"VOCB", zlib.compress("\n".join(parts.vocab).encode("utf-8", "surrogatepass"), 6)),
@@ -512,27 +550,24 @@ def decode_entry(data: bytes, key: SourceKey, source: str | None = None) -> Cach
 
 def _decode(data: bytes, key: SourceKey, source: str | None) -> Cached:
     sections = _sections(data)
-    missing = {b"META", b"INTR", b"TALK", b"BOFS", b"BLKS", b"VOCB", b"OFFS", b"DOCS", b"CODE"} - set(
-        sections
-    )
-    if missing:
+    if set(sections) != set(SECTIONS):
         raise CacheError("missing sections")
     meta = json.loads(str(sections[b"META"], "utf-8"))
     if type(meta) is not dict or meta.get("key") != key.to_json():
         raise CacheError("built from another file, content or version")
     offsets = array("Q")
     offsets.frombytes(sections[b"BOFS"])
-    talk_rows = _list(_clean_json(_inflate(sections[b"TALK"])))
-    if (
-        len(talk_rows) != meta["talks"]
-        or len(offsets) != (len(talk_rows) + CHUNK_TALKS - 1) // CHUNK_TALKS + 1
-    ):
+    count = _int(meta["talks"])
+    lines = array("Q")
+    lines.frombytes(sections[b"TLNS"])
+    if len(lines) != count or len(offsets) != (count + CHUNK_TALKS - 1) // CHUNK_TALKS + 1:
         raise CacheError("talk count mismatch")
+    ids, titles = _column(sections[b"TIDS"], count), _column(sections[b"TTLS"], count)
     blocks = bytes(sections[b"BLKS"])
     if offsets[0] != 0 or offsets[-1] != len(blocks) or any(a > b for a, b in itertools.pairwise(offsets)):
         raise CacheError("bad notes offsets")
     notes = _Notes(offsets, blocks)
-    talks = [_talk(row, notes, number) for number, row in enumerate(talk_rows)]
+    talks = _talks(ids, titles, lines, _clean_json(_inflate(sections[b"TXTR"])), notes)
     days: list[Day] = []
     at = 0
     for row in _list(meta["days"]):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import count
 from pathlib import Path
@@ -282,17 +282,22 @@ class LibraryIndex:
     then each notebook's own ranking, so results are deterministic.
     """
 
-    def __init__(self, library: Library, *, reuse: LibraryIndex | None = None) -> None:
+    def __init__(
+        self, library: Library, *, reuse: LibraryIndex | None = None, prebuilt: Sequence[SearchIndex] = ()
+    ) -> None:
         """Index every notebook of `library`; those `reuse` already indexed are not indexed again.
 
         `reuse` lets a library that grows one notebook at a time (a browser loading a
-        directory) index only the new notebook each time.
+        directory) index only the new notebook each time; `prebuilt` holds indexes
+        already built for some of its notebooks (read from the cache).
         """
         from .search import SearchIndex
 
-        known: dict[int, SearchIndex] = {}
+        known: dict[int, SearchIndex] = {id(index.notebook): index for index in prebuilt}
         if reuse is not None:
-            known = {id(nb): index for nb, index in zip(reuse.library.notebooks, reuse.indexes, strict=True)}
+            known.update(
+                {id(nb): index for nb, index in zip(reuse.library.notebooks, reuse.indexes, strict=True)}
+            )
         self.library = library
         self.indexes: tuple[SearchIndex, ...] = tuple(
             known[id(nb)] if id(nb) in known else SearchIndex(nb) for nb in library.notebooks

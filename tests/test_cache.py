@@ -199,11 +199,23 @@ def test_an_entry_with_a_right_checksum_but_bad_contents_is_refused(
     good = cache.entry_path(key).read_bytes()
 
     def escape_in_title(name: bytes, body: bytes) -> bytes:
-        if name != b"TALK":
+        if name != b"TTLS":
             return body
-        rows = json.loads(zlib.decompress(body))
-        rows[0][1] = "Title \x1b]2;pwned\x07"
-        return zlib.compress(json.dumps(rows, ensure_ascii=False).encode())
+        return zlib.compress(b"Title \x1b]2;pwned\x07" + zlib.decompress(body))
+
+    def escape_in_speaker(name: bytes, body: bytes) -> bytes:
+        if name != b"TXTR":
+            return body
+        extras = json.loads(zlib.decompress(body))
+        first = next(iter(extras))
+        extras[first][0] = [["Name \x1b[2J", None]]
+        return zlib.compress(json.dumps(extras, ensure_ascii=False).encode())
+
+    def extras_out_of_range(name: bytes, body: bytes) -> bytes:
+        if name != b"TXTR":
+            return body
+        extras = json.loads(zlib.decompress(body))
+        return zlib.compress(json.dumps({"-1": next(iter(extras.values()))}).encode())
 
     def bomb(name: bytes, body: bytes) -> bytes:
         return zlib.compress(bytes(2 * cache_module.MAX_INFLATED), 9) if name == b"CODE" else body
@@ -219,7 +231,8 @@ def test_an_entry_with_a_right_checksum_but_bad_contents_is_refused(
             return body
         return body[:-4] + struct.pack("=I", 10_000 << 8)
 
-    for change in (escape_in_title, wrong_count, strange_block, talk_out_of_range, bomb):
+    changes = [escape_in_title, escape_in_speaker, extras_out_of_range, wrong_count, strange_block]
+    for change in [*changes, talk_out_of_range, bomb]:
         with pytest.raises(CacheError):
             decode_entry(resealed(good, change), key)
     assert decode_entry(resealed(good, lambda _name, body: body), key).notebook.talks
@@ -320,3 +333,45 @@ def test_the_user_cache_folder_follows_xdg(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     folder = default_folder()
     assert folder is not None and folder.is_relative_to(tmp_path / "xdg")
+
+
+def test_the_browser_reads_a_big_file_through_the_cache_and_stores_its_index(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcon_tui.cli.browse import resolve_start
+    from qcon_tui.tui.session import BrowserSession
+
+    monkeypatch.setattr(cache_module, "MIN_SOURCE_BYTES", 0)
+    first = resolve_start(str(generated))
+    assert first.opened is not None and first.opened.index is None
+    session = BrowserSession(first.source, opened=first.opened)
+    built = session.ensure_index()  # as the browser's first-frame worker does
+    second = resolve_start(str(generated))
+    assert second.opened is not None and second.opened.index is not None
+    reopened = BrowserSession(second.source, opened=second.opened).ensure_index()
+    assert reopened.indexes == (second.opened.index,), "the cache's index is used, not rebuilt"
+    assert [h.talk.id for h in reopened.search("micro")] == [h.talk.id for h in built.search("micro")]
+    assert resolve_start(str(generated), cache=False).opened.key is None  # --no-cache
+
+
+def test_a_reloaded_notebook_does_not_store_the_old_index(generated: Path, monkeypatch) -> None:
+    from qcon_tui.cli.browse import resolve_start
+    from qcon_tui.tui.session import BrowserSession
+
+    monkeypatch.setattr(cache_module, "MIN_SOURCE_BYTES", 0)
+    start = resolve_start(str(generated))
+    session = BrowserSession(start.source, opened=start.opened)
+    session.replace_notebook(qcon_tui.load(str(generated)))
+    session.ensure_index()
+    assert start.opened is not None and start.opened.cache is not None
+    assert not any(start.opened.cache.folder.glob("*.qcache"))
+
+
+def test_serving_over_ssh_passes_the_cache_settings_to_each_session(monkeypatch, tmp_path: Path) -> None:
+    pytest.importorskip("asyncssh")
+    from qcon_tui.serve.ssh import child_environment
+
+    monkeypatch.setenv("QCON_TUI_NO_CACHE", "1")
+    env = child_environment("xterm")
+    assert env["QCON_TUI_CACHE_DIR"] == os.environ["QCON_TUI_CACHE_DIR"]
+    assert env["QCON_TUI_NO_CACHE"] == "1"

@@ -18,6 +18,7 @@ from .. import __version__
 from .common import PROG, Parser, UsageError
 
 if TYPE_CHECKING:
+    from ..cache import Opened
     from ..library import Library, LibraryEntry
     from ..model import Notebook, Talk
 
@@ -29,22 +30,25 @@ class Start:
     source: Notebook | Library
     loader: Iterable[LibraryEntry] | None = None
     talk: Talk | None = None
+    #: How a notes file was read through the cache (None for a directory, or no cache).
+    opened: Opened | None = None
 
 
-def resolve_start(path: str | None, talk: str | None = None) -> Start:
+def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = True) -> Start:
     """Load the notes at `path` (the bundled notes if None) and find the `talk` to show first.
 
     A directory opens as a library: its first readable file now (a directory with
     nothing to read is `NotesError`), the rest while the browser runs, unless a talk
     was asked for, which may be in any file, so then all are read first. A talk that
-    cannot be found is bad usage (`UsageError`).
+    cannot be found is bad usage (`UsageError`). A notes file is read through the
+    disk cache (see `qcon_tui.cache`) unless `cache` is False.
     """
-    from .. import load
     from ..library import Library, open_library
     from ..lookup import TalkNotFound, find_talk_in
 
     source: Notebook | Library
     loader: Iterable[LibraryEntry] | None = None
+    opened: Opened | None = None
     if path is not None and os.path.isdir(path):
         source, loader = open_library(path)
         if talk:
@@ -52,7 +56,11 @@ def resolve_start(path: str | None, talk: str | None = None) -> Start:
                 source = source.adding(entry)
             loader = None
     else:
-        source = load(path)
+        from ..cache import default_cache, open_notes
+        from ..paths import bundled_notes
+
+        opened = open_notes(path if path is not None else bundled_notes(), default_cache() if cache else None)
+        source = opened.notebook
     start: Talk | None = None
     if talk:
         notebooks = source.notebooks if isinstance(source, Library) else (source,)
@@ -60,7 +68,7 @@ def resolve_start(path: str | None, talk: str | None = None) -> Start:
             start = find_talk_in(notebooks, talk)
         except TalkNotFound as error:
             raise UsageError(str(error)) from None
-    return Start(source, loader, start)
+    return Start(source, loader, start, opened)
 
 
 def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
@@ -72,7 +80,7 @@ def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
     path = args.path
     if path is not None and not os.path.exists(path) and os.sep not in path and "." not in path:
         raise UsageError(f"no such command or file: {path!r} (commands: {', '.join(commands)})")
-    start = resolve_start(path, args.talk)
+    start = resolve_start(path, args.talk, cache=not args.no_cache)
     from ..tui.app import QconApp
 
     app = QconApp(
@@ -82,6 +90,7 @@ def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
         theme=args.theme,
         read_only=args.read_only,
         loader=start.loader,
+        opened=start.opened,
     )
     result = app.run(mouse=not args.no_mouse)
     return result if isinstance(result, int) else (app.return_code or 0)
@@ -106,6 +115,11 @@ def build_browse_parser() -> argparse.ArgumentParser:
     parser.add_argument("--search", metavar="QUERY", help="start with this search")
     parser.add_argument("--theme", metavar="NAME", help="colour theme (default: picked for the terminal)")
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the cache of parsed notes (also: QCON_TUI_NO_CACHE=1)",
+    )
     parser.add_argument(
         "--read-only",
         action="store_true",

@@ -65,7 +65,15 @@ _TERM_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 DEFAULT_TERM = "xterm-256color"
 
 #: Variables of the server's own environment that the browser keeps (never the client's).
-_KEPT_ENV = ("PATH", "QCON_TUI_STATE_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
+_KEPT_ENV = (
+    "PATH",
+    "QCON_TUI_STATE_DIR",
+    "QCON_TUI_CACHE_DIR",
+    "QCON_TUI_NO_CACHE",
+    "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+)
 
 
 class ServeError(Exception):

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from textual.command import Provider
     from textual.screen import Screen
 
+    from ..cache import Opened
+
 #: Textual's palette commands that write files; read-only drops them.
 WRITING_SYSTEM_COMMANDS = frozenset({"Screenshot"})
 
@@ -56,16 +58,19 @@ class QconApp(App[int]):
         theme: str | None = None,
         read_only: bool = False,
         loader: Iterable[LibraryEntry] | None = None,
+        opened: Opened | None = None,
     ) -> None:
         """Browse `notebook`, or a library; `loader` yields the library's files still to read.
 
         `talk` is shown first, `search` starts typed, `theme` overrides the automatic
         choice, and `read_only` (for serving to others) writes nothing and never leaves
-        to a shell or an editor.
+        to a shell or an editor. `opened` carries the cache's index of the notes, if any.
         """
         super().__init__(**app_options())
         register_themes(self)
-        self._browser = BrowserScreen(notebook, talk=talk, search=search, read_only=read_only, loader=loader)
+        self._browser = BrowserScreen(
+            notebook, talk=talk, search=search, read_only=read_only, loader=loader, opened=opened
+        )
         self.title = notebook.title or "qcon-tui"
         self._theme_request = theme
         self._choose_theme()

@@ -16,6 +16,7 @@ from ..library import Library, LibraryEntry, LibraryIndex
 from ..model import Day, Notebook, Talk
 
 if TYPE_CHECKING:
+    from ..cache import Opened
     from ..search import Span
     from ..topics import Topic
 
@@ -100,7 +101,9 @@ class BrowserSession:
     since talk ids repeat across a library's notebooks.
     """
 
-    def __init__(self, source: Notebook | Library, *, read_only: bool = False) -> None:
+    def __init__(
+        self, source: Notebook | Library, *, read_only: bool = False, opened: Opened | None = None
+    ) -> None:
         #: The library when a directory was opened (None for one notes file).
         self.directory: Library | None = source if isinstance(source, Library) else None
         #: The notebook shown: in a library, the one the selection belongs to.
@@ -126,6 +129,9 @@ class BrowserSession:
             self.remember(member)
         self._index: LibraryIndex | None = None
         self._index_lock = threading.Lock()
+        #: How the notes file was opened through the cache: its index if the cache had
+        #: it, else where to store the index once built (None: no cache, or reloaded).
+        self._opened = opened
 
     @staticmethod
     def _first_notebook(source: Notebook | Library) -> Notebook:
@@ -191,6 +197,7 @@ class BrowserSession:
         self.notebook = new
         with self._index_lock:
             self._index = None
+            self._opened = None  # the cache's index was of the notes as they were
         self.hits = {}
 
     # ------------------------------------------------------------------ selection
@@ -235,13 +242,22 @@ class BrowserSession:
     def ensure_index(self) -> LibraryIndex:
         """The search index of every notebook, built on first need (thread-safe).
 
-        Built again when a library gains a notebook, reusing each notebook's index.
+        Built again when a library gains a notebook, reusing each notebook's index. The
+        cache's index is used when it had one; otherwise the index built is stored there
+        (after the lock is let go, so searches do not wait for the write).
         """
+        opened = self._opened
         with self._index_lock:
             library, index = self.library, self._index
-            if index is None or list(map(id, index.library.notebooks)) != list(map(id, library.notebooks)):
-                self._index = index = LibraryIndex(library, reuse=index)
-            return index
+            if index is not None and [*map(id, index.library.notebooks)] == [*map(id, library.notebooks)]:
+                return index
+            prebuilt = [opened.index] if opened is not None and opened.index is not None else []
+            self._index = index = LibraryIndex(library, reuse=index, prebuilt=prebuilt)
+        if opened is not None and opened.index is None and self._opened is opened:
+            built = [ix for ix in index.indexes if ix.notebook is opened.notebook]
+            if built:
+                opened.remember(built[0])
+        return index
 
     def topic_for(self, query: str) -> Topic | None:
         """The topic filtering the browser, if `query` is still its query."""

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
     from textual.widget import Widget
 
+    from ...cache import Opened
     from ...state import StateStore
     from ...topics import Topic
     from .topics import TopicsScreen
@@ -137,10 +138,12 @@ class BrowserScreen(Screen[None]):
         search: str | None = None,
         read_only: bool = False,
         loader: Iterable[LibraryEntry] | None = None,
+        opened: Opened | None = None,
     ) -> None:
-        """Browse `source`; `loader` yields a library's files still to read."""
+        """Browse `source`; `loader` yields a library's files still to read; `opened` says
+        how the notes file was read through the cache (its index, or where to store one)."""
         super().__init__()
-        self.session = BrowserSession(source, read_only=read_only)
+        self.session = BrowserSession(source, read_only=read_only, opened=opened)
         self._state = LazyStore(self.session.notebook)
         self._read_timer: Timer | None = None
         self._watcher: NotesWatcher | None = None

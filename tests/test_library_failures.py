@@ -71,3 +71,27 @@ def test_a_long_start_time_is_not_a_time() -> None:
     assert start_minutes(" " * 50_000 + "9:00" + " " * 50_000) == 540  # spaces around are still fine
     assert start_minutes("9" + " " * 20_000 + "pm") is None
     assert [start_minutes(v) for v in ("9:05", " 2:30 pm ", "14h15", "2pm")] == [545, 870, 855, 840]
+
+
+def test_a_talk_past_the_per_talk_limit_is_refused_in_one_line(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(formats, "MAX_TALK_CHARS", 10_000)
+    path = tmp_path / "one.txt"
+    path.write_text("Big\n\nday 1\n\nSmall Talk\n\nnotes.\n\nThe One Talk\n\n" + "  • words words\n" * 2000)
+    with pytest.raises(NotesError, match=r"talk 'The One Talk' holds .* the limit is") as refused:
+        load(path)
+    assert refused.value.line == 9
+    path.write_text("Big\n\nday 1\n\nSmall Talk\n\n" + "  • words words\n" * 500)
+    assert load(path).talks[0].title == "Small Talk"
+
+
+def test_a_fifty_megabyte_talk_is_refused_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "one.txt"
+    line = "  • " + "word " * 20 + "\n"
+    with path.open("w") as handle:
+        handle.write("Big\n\nday 1\n\nThe One Talk\n\n")
+        handle.write(line * (50 * 1024 * 1024 // len(line)))
+    for command in (["show", "the-one-talk", str(path)], ["search", "word", str(path)]):
+        result = run_cli_bounded(*command, timeout=240)
+        assert result.returncode == 1, result.stderr[-300:]
+        [message] = result.stderr.strip().splitlines()
+        assert "the limit is 1 million per talk" in message

@@ -18,6 +18,11 @@ from ..model import Notebook, clean
 #: Files larger than this are refused rather than read into memory.
 MAX_BYTES = 256 * 1024 * 1024
 
+#: Characters of notes one talk (or the introduction) may hold. Real talks hold a few
+#: thousand; past this a talk could not be shown, searched or rendered in reasonable
+#: time and memory, so the file is refused, saying which talk (docs/FORMATS.md).
+MAX_TALK_CHARS = 1_000_000
+
 SUFFIXES = {
     ".txt": "text",
     ".text": "text",
@@ -144,11 +149,32 @@ def parse(text: str, fmt: str, path: str | None = None) -> Notebook:
     `NotesError` like any other bad input, never an internal error.
     """
     try:
-        return _parse(text, fmt, path)
+        return _check_talk_sizes(_parse(text, fmt, path), path)
     except RecursionError:
         raise NotesError("the notes are nested too deeply to read", path) from None
     except MemoryError:
         raise NotesError("the notes are too large to read in the memory available", path) from None
+
+
+def _check_talk_sizes(notebook: Notebook, path: str | None) -> Notebook:
+    """`notebook`, unless one talk (or the introduction) holds more than `MAX_TALK_CHARS`."""
+    from ..model import block_texts
+
+    intro = sum(len(text) for block in notebook.intro for text in block_texts(block))
+    if intro > MAX_TALK_CHARS:
+        raise NotesError(_too_much("the introduction", intro), path)
+    for talk in notebook.talks:
+        size = sum(len(text) for text in talk.texts())
+        if size > MAX_TALK_CHARS:
+            raise NotesError(_too_much(f"talk {talk.title[:60]!r}", size), path, talk.line or None)
+    return notebook
+
+
+def _too_much(what: str, size: int) -> str:
+    return (
+        f"{what} holds {size / 1e6:.1f} million characters of notes; "
+        f"the limit is {MAX_TALK_CHARS / 1e6:g} million per talk (split it into talks)"
+    )
 
 
 def _parse(text: str, fmt: str, path: str | None) -> Notebook:

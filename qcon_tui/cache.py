@@ -339,7 +339,7 @@ class CachedTalk(Talk):
     It compares and hashes like a `Talk` with the same fields.
     """
 
-    @property  # type: ignore[override]
+    @property
     def blocks(self) -> tuple[Block, ...]:
         """The talk's notes (decoded from the cache on first use)."""
         found = self.__dict__.get("_blocks")

@@ -298,7 +298,7 @@ class LibraryIndex:
             known.update(
                 {id(nb): index for nb, index in zip(reuse.library.notebooks, reuse.indexes, strict=True)}
             )
-        self.library = library
+        self.library: Library = library
         self.indexes: tuple[SearchIndex, ...] = tuple(
             known[id(nb)] if id(nb) in known else SearchIndex(nb) for nb in library.notebooks
         )

@@ -310,7 +310,7 @@ def without_lines(value: object) -> object:
     if isinstance(value, tuple):
         return tuple(without_lines(item) for item in value)
     if hasattr(value, "__dataclass_fields__"):
-        changes = {}
+        changes: dict[str, object] = {}
         for f in fields(value):  # type: ignore[arg-type]
             current = getattr(value, f.name)
             if f.name == "line":

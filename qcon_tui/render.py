@@ -68,11 +68,16 @@ BULLETS = ("•", "◦", "▪", "‣")
 class SpanLike(Protocol):
     """What a search span offers to the renderer (see `qcon_tui.search.Span`)."""
 
-    field: str
-    start: int
-    end: int
-    block: int
-    item: int
+    @property
+    def field(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def block(self) -> int: ...
+    @property
+    def item(self) -> int: ...
 
 
 # --------------------------------------------------------------------------- helpers

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import compress, pairwise, repeat
 from math import log
 from operator import add, itemgetter
+from typing import Literal
 
 from .model import Day, Notebook, Paragraph, Talk, block_texts
 
@@ -200,9 +201,10 @@ def parse_query(query: str) -> Query:
                 for i, w in enumerate(words)
             )
         else:
-            words = terms(match["word"])
+            word_terms = terms(match["word"])
             found.extend(
-                Term(w, prefix=last and open_end and i == len(words) - 1) for i, w in enumerate(words)
+                Term(w, prefix=last and open_end and i == len(word_terms) - 1)
+                for i, w in enumerate(word_terms)
             )
     if title_only:
         found = [t if t.mask != ALL_FIELDS else Term(t.text, t.prefix, t.fuzzy, TITLE) for t in found]
@@ -218,6 +220,10 @@ def parse_query(query: str) -> Query:
 # --------------------------------------------------------------------------- hits
 
 
+#: Which string of a talk a span is in.
+SpanField = Literal["title", "speaker", "track", "notes"]
+
+
 @dataclass(frozen=True)
 class Span:
     """Where a query term matched: which string of the talk, and the character range.
@@ -228,7 +234,7 @@ class Span:
     within `talk.speaker_label`; for "track", within `talk.track`.
     """
 
-    field: str
+    field: SpanField
     start: int
     end: int
     block: int = -1
@@ -274,7 +280,11 @@ def _field_weight(code: int) -> float:
 _WEIGHTS = [_field_weight(code) for code in range(256)]
 
 
-def _quality(word: str, candidate: str, kind: str, distance: int = 0) -> float:
+#: How a vocabulary word came to stand for a query word (see `_quality`).
+MatchKind = Literal["exact", "prefix", "fuzzy", "typo-prefix"]
+
+
+def _quality(word: str, candidate: str, kind: MatchKind, distance: int = 0) -> float:
     """How well vocabulary word `candidate` stands for query word `word` (0..1)."""
     if kind == "exact":
         return 1.0
@@ -590,9 +600,9 @@ class SearchIndex:
         for i, quality in match.candidates:
             table = self._table(quality * self._idf(i), mask)
             a, b = offsets[i], offsets[i + 1]
-            keys = docs[a:b]
-            pairs = zip(keys, codes[a:b].translate(table), strict=True)
-            part = dict(compress(pairs, map(within.__contains__, keys)))
+            span_docs = docs[a:b]
+            pairs = zip(span_docs, codes[a:b].translate(table), strict=True)
+            part = dict(compress(pairs, map(within.__contains__, span_docs)))
             if mask != ALL_FIELDS:
                 part = {k: v for k, v in part.items() if v}
             if not result:
@@ -833,7 +843,7 @@ class _Marker:
             pattern = self._pattern(bit)
             if pattern is None:
                 return []
-            return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in pattern.finditer(text.lower())]
+            return [(m.start(), m.end(), int(str(m.lastgroup)[1:])) for m in pattern.finditer(text.lower())]
         found = []
         for word, start, end in tokens(text):
             for r, (words, prefix, mask) in enumerate(self.rules):

@@ -174,7 +174,13 @@ class Topic:
 
 def iter_talks(source: Notebook | Library | Iterable[Notebook]) -> Iterator[TalkRef]:
     """Every talk of a notebook, or of several (a `Library`'s `notebooks`), in reading order."""
-    notebooks = (source,) if isinstance(source, Notebook) else getattr(source, "notebooks", source)
+    notebooks: Iterable[Notebook]
+    if isinstance(source, Notebook):
+        notebooks = (source,)
+    elif isinstance(source, Iterable):
+        notebooks = source
+    else:  # a Library
+        notebooks = source.notebooks
     for notebook in notebooks:
         for day in notebook.days:
             for talk in day.talks:

@@ -7,6 +7,24 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(scope="session")
+def fifty_megabyte_notes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A 50 MB plain-text notes file of days of 1,000 talks each, written once per test session.
+
+    Returns the path and the number of days it holds.
+    """
+    talk = "A Talk About Things {n}\n\nsome notes about the talk, with a few words.\n  • a bullet\n\n"
+    chunk = "".join(talk.format(n=n) for n in range(1000))
+    path = tmp_path_factory.mktemp("big") / "big.txt"
+    days = 0
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("Big Notes\n\n")
+        while handle.tell() < 50 * 1024 * 1024:
+            days += 1
+            handle.write(f"day {days}\n\n{chunk}")
+    return path, days
+
+
 @pytest.fixture(autouse=True)
 def isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point QCON_TUI_STATE_DIR and XDG_DATA_HOME at a fresh temporary folder, and unset colour hints.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -83,22 +84,14 @@ def test_tui_with_bad_file_fails_before_drawing(tmp_path) -> None:
     assert "\x1b[" not in result.stdout  # no screen was drawn
 
 
-def test_fifty_megabyte_file_is_read(tmp_path) -> None:
+def test_fifty_megabyte_file_is_read(fifty_megabyte_notes: tuple[Path, int]) -> None:
     """A 50 MB notes file is handled on purpose: it loads (the limit is far above it)."""
-    talk = "A Talk About Things {n}\n\nsome notes about the talk, with a few words.\n  • a bullet\n\n"
-    chunk = "".join(talk.format(n=n) for n in range(1000))
-    path = tmp_path / "big.txt"
-    with path.open("w") as handle:
-        handle.write("Big Notes\n\n")
-        day = 0
-        while handle.tell() < 50 * 1024 * 1024:
-            day += 1
-            handle.write(f"day {day}\n\n{chunk}")
+    path, days = fifty_megabyte_notes
     result = run_cli("list", "--json", str(path), timeout=300)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert len(data["days"]) == day
-    assert sum(len(d["talks"]) for d in data["days"]) == day * 1000
+    assert len(data["days"]) == days
+    assert sum(len(d["talks"]) for d in data["days"]) == days * 1000
 
 
 def test_too_large_file_is_refused(tmp_path, monkeypatch) -> None:

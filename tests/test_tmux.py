@@ -62,6 +62,10 @@ class Tmux:
         out = self.run("display-message", "-p", "-t", self.session, "#{pane_dead}", check=False)
         return out.returncode == 0 and out.stdout.strip() == "1"
 
+    def exit_status(self) -> str:
+        """The dead pane's exit status ("" until tmux has recorded it, which can lag `pane_dead`)."""
+        return self.run("display-message", "-p", "-t", self.session, "#{pane_dead_status}").stdout.strip()
+
 
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Tmux]:
@@ -116,6 +120,5 @@ def test_real_terminal_session(tmux: Tmux) -> None:
     tmux.wait_for(lambda s: "Anywhere" not in s, "the help to close")
 
     tmux.keys("q")
-    tmux.wait_for(lambda _s: tmux.pane_dead(), "the program to exit", timeout=10)
-    status = tmux.run("display-message", "-p", "-t", tmux.session, "#{pane_dead_status}").stdout.strip()
-    assert status == "0"
+    tmux.wait_for(lambda _s: tmux.pane_dead() and tmux.exit_status() != "", "the program to exit", timeout=10)
+    assert tmux.exit_status() == "0"

@@ -24,6 +24,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..library import Library
+    from ..search import Hit
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -84,6 +85,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from ..model import Notebook
 
     notes = load_notes(args.path)
+    found: list[tuple[Notebook | None, Hit]]
     if isinstance(notes, Notebook):
         from ..search import SearchIndex
 

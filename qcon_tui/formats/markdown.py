@@ -492,9 +492,9 @@ def _outline(toks: list[_Tok], inline: _Inline, title_index: int | None) -> _Out
     levels = sorted({level_of[i] for i in order})
     talk_level = levels[-1] if levels else BOLD_LEVEL
     for level in levels:
-        at = [i for i in order if level_of[i] == level]
-        grouping = sum(1 for i in at if kids[i] and not own[i])
-        if grouping * 2 <= len(at):
+        on_level = [i for i in order if level_of[i] == level]
+        grouping = sum(1 for i in on_level if kids[i] and not own[i])
+        if grouping * 2 <= len(on_level):
             talk_level = level
             break
 

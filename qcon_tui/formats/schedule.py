@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date as _date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -202,7 +203,7 @@ def _entry(node: yaml.Node, index: int, path: str | None) -> ScheduleEntry:
         values[key] = _time_text(fields.get(key), f"{where}: {key}", path)
     return ScheduleEntry(
         title=clean(title.strip()),
-        line=_line(node),
+        line=_line(node) or 0,
         speakers=_speakers(fields.get("speakers"), where, path),
         links=_links(fields.get("links"), where, path),
         **{key: None if value is None else clean(value) for key, value in values.items()},
@@ -233,6 +234,7 @@ def _speakers(node: yaml.Node | None, where: str, path: str | None) -> tuple[Spe
 
 def _links(node: yaml.Node | None, where: str, path: str | None) -> tuple[str, ...]:
     """`links:` as a list of strings (a single string also works), duplicates dropped."""
+    items: list[yaml.Node]
     if isinstance(node, yaml.ScalarNode) and not _is_null(node):
         items = [node]
     else:
@@ -248,8 +250,8 @@ def _links(node: yaml.Node | None, where: str, path: str | None) -> tuple[str, .
 # --------------------------------------------------------------------------- node helpers
 
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
+def _line(node: yaml.Node | None) -> int | None:
+    return node.start_mark.line + 1 if node is not None else None
 
 
 def _is_null(node: yaml.Node) -> bool:
@@ -469,7 +471,7 @@ def merge(talk: Talk, entry: ScheduleEntry) -> Talk:
 
     Links are added to the notes' own, not put in their place.
     """
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if entry.speakers:
         changes["speakers"] = entry.speakers
     for name in ("track", "date", "start", "end", "room"):

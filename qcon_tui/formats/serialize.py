@@ -451,8 +451,8 @@ class DictReader:
                 if not items:
                     raise self.fail(item_where, "a nested list must follow the item it belongs to")
                 last = items[-1]
-                children = last.children + self.items(raw, item_where)
-                items[-1] = ListItem(last.text, last.line, children, last.ordered_children)
+                nested = last.children + self.items(raw, item_where)
+                items[-1] = ListItem(last.text, last.line, nested, last.ordered_children)
             elif isinstance(raw, str):
                 items.append(ListItem(raw, line=self._line(item_where) or 0))
             else:

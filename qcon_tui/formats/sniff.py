@@ -37,4 +37,4 @@ def looks_like_markdown(text: str) -> bool:
             and not _HR_RE.match(above)
         ):
             setext += 2 if line.strip().startswith("=") else 1
-    return atx >= 2 or setext >= 2 or bold >= 3 or (atx >= 1 and (bold or setext))
+    return atx >= 2 or setext >= 2 or bold >= 3 or (atx >= 1 and bool(bold or setext))

@@ -241,7 +241,7 @@ class _ServerState:
 # --------------------------------------------------------------------------- session
 
 
-class _BrowserSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+class _BrowserSession(asyncssh.SSHServerSession):
     """One SSH session channel: a read-only browser on a pty, bytes pumped both ways."""
 
     def __init__(self, state: _ServerState, visit: _Visit) -> None:

@@ -8,7 +8,7 @@ command line hands it a resolved source and start talk, and it pushes the browse
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 
@@ -43,11 +43,11 @@ class QconApp(App[int]):
 
     #: Textual reads a pushed screen's CSS_PATH but not the default screen's: the app
     #: reads the browser's (the file stays beside the screen it styles).
-    CSS_PATH: ClassVar[list[str]] = ["themes.tcss", "screens/browser.tcss"]
+    CSS_PATH = ["themes.tcss", "screens/browser.tcss"]
     TITLE = "qcon-tui"
     COMMANDS = App.COMMANDS | {_notes_commands}
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (12, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (12, "-tall")]
 
     def __init__(
         self,

@@ -44,7 +44,7 @@ class NotesWatcher:
 
 
 
-def carry_selection(old: Notebook, new: Notebook, item: Item | None) -> Item:
+def carry_selection(old: Notebook, new: Notebook, item: object) -> Item:
     """What to select in `new` for `item` of `old`: the same talk by id, else the same place.
 
     A talk that is gone gives the talk now at its position (or the last one); a

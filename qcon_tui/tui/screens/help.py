@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -29,7 +29,9 @@ def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:
     return [b for b in bindings if isinstance(b, Binding) and b.description]
 
 
-def bindings_table(sections: Sequence[tuple[str, Iterable[BindingType]]], key_display) -> RenderableType:
+def bindings_table(
+    sections: Sequence[tuple[str, Iterable[BindingType]]], key_display: Callable[[Binding], str]
+) -> RenderableType:
     """A table of keys and what they do, one titled section per place they work."""
     table = Table.grid(padding=(0, 2))
     table.add_column(justify="right", style="bold", no_wrap=True)

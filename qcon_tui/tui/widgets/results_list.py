@@ -9,10 +9,13 @@ import re
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...library import LibraryHit
 from ...render import MATCH_STYLE
+from ..session import TalkHit
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -54,7 +57,7 @@ def snippet_window(
     return excerpt, shifted
 
 
-def result_prompt(hit: object, width: int, *, conference: bool = False) -> Text:
+def result_prompt(hit: TalkHit, width: int, *, conference: bool = False) -> Text:
     """Two lines for one hit: "day › talk", then the snippet with matched words lit.
 
     With `conference` (a library's hit, which carries its `notebook`) the heading
@@ -62,24 +65,23 @@ def result_prompt(hit: object, width: int, *, conference: bool = False) -> Text:
     so every row is the same height.
     """
     width = max(4, width)
-    talk = hit.talk  # type: ignore[attr-defined]
-    day = hit.day  # type: ignore[attr-defined]
+    talk, day = hit.talk, hit.day
     heading = Text()
     if day.title:
         heading.append(day.title, style="dim")
         heading.append(" › ", style="dim")
     heading.append(_one_line(talk.title), style="bold")
-    notebook = getattr(hit, "notebook", None) if conference else None
+    notebook = hit.notebook if conference and isinstance(hit, LibraryHit) else None
     if notebook is not None and notebook.title:
         # The conference leads, but gives way (down to a few letters) to the talk's title.
         where = Text(_one_line(notebook.title), style="dim")
         where.truncate(max(16, width - heading.cell_len - 3), overflow="ellipsis")
         heading = Text.assemble(where, (" › ", "dim"), heading)
     heading.truncate(width, overflow="ellipsis")
-    snippet = getattr(hit, "snippet", "") or ""
+    snippet = hit.snippet
     if not snippet or snippet == talk.title:
         return heading
-    excerpt, spans = snippet_window(snippet, getattr(hit, "snippet_spans", ()), width - 2)
+    excerpt, spans = snippet_window(snippet, hit.snippet_spans, width - 2)
     line = Text("  " + excerpt, style="dim")
     for start, end in spans:
         line.stylize(MATCH_STYLE, start + 2, end + 2)
@@ -96,12 +98,12 @@ class ResultsList(OptionList):
 
     def __init__(self, *, conference: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.hits: list[object] = []
+        self.hits: list[TalkHit] = []
         #: Whether rows name their conference (hits from a library of several notebooks).
         self.conference = conference
         self._query = ""
 
-    def show_hits(self, hits: Sequence[object], query: str) -> None:
+    def show_hits(self, hits: Sequence[TalkHit], query: str) -> None:
         """Replace the rows with `hits` (an empty list shows "no matches")."""
         self.hits = list(hits)
         self._query = query
@@ -119,7 +121,7 @@ class ResultsList(OptionList):
     def row_width(self) -> int:
         """How wide a row can be: the column this list sits in, less the scrollbar."""
         parent = self.parent
-        width = parent.content_size.width if parent is not None else 0
+        width = parent.content_size.width if isinstance(parent, Widget) else 0
         return max(10, (width or self.app.size.width) - 2)
 
     def on_resize(self) -> None:
@@ -129,7 +131,7 @@ class ResultsList(OptionList):
             self.show_hits(self.hits, self._query)
             self.highlighted = highlighted
 
-    def highlighted_hit(self) -> object | None:
+    def highlighted_hit(self) -> TalkHit | None:
         """The hit under the cursor, if any."""
         index = self.highlighted
         if index is None or not (0 <= index < len(self.hits)):

@@ -326,7 +326,7 @@ class TalkTree(Tree[object]):
                 label = self._talk_row_label(talk, width)
                 current = node.label
                 # Text equality ignores the base style.
-                if label != current or label.style != current.style:
+                if not isinstance(current, Text) or label != current or label.style != current.style:
                     node.set_label(label)
         for day, node in self._day_rows:
             if node.label != (label := day_label(day)):

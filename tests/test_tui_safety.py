@@ -42,7 +42,7 @@ async def test_hostile_notes_are_shown_literally() -> None:
 async def test_hostile_tree_labels_and_header_are_literal() -> None:
     app = make_app(HOSTILE)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # the read marks come from a worker
         tree = app.query_one(TalkTree)
         tree_text = widget_text(tree)
         assert "Hostile Notes [bold red]Confe" in tree_text  # as painted (cut to the column)

@@ -103,36 +103,6 @@ class Library:
             return replace(self, failures=(*self.failures, entry.failure))
         return self
 
-    def step_talk(self, item: object, delta: int) -> Talk | None:
-        """The talk `delta` (+1 or -1) away from `item`, across days and notebooks.
-
-        From a talk, its neighbour (stopping at the ends). From a day, a notebook or
-        the library: forward, its first talk (or the next one after it); back, the
-        last talk before it; wrapping to the far end when there is none. None if the
-        library holds no talks. Talks are told apart by identity, not by equality.
-        """
-        talks: list[Talk] = []
-        start: int | None = None  # where `item` sits among the talks
-        for notebook in self.notebooks:
-            if notebook is item:
-                start = len(talks)
-            for day in notebook.days:
-                if day is item:
-                    start = len(talks)
-                for talk in day.talks:
-                    if talk is item:
-                        start = len(talks)
-                    talks.append(talk)
-        if not talks:
-            return None
-        if isinstance(item, Talk) and start is not None:
-            return talks[max(0, min(len(talks) - 1, start + delta))]
-        if start is None:  # the library itself, or something not in it
-            start = 0
-        if delta > 0:
-            return talks[start] if start < len(talks) else talks[0]
-        return talks[start - 1] if start > 0 else talks[-1]
-
     def talks(self) -> Iterator[tuple[Notebook, Day, Talk]]:
         """Every talk of every notebook, in reading order, with where it sits."""
         for notebook in self.notebooks:

@@ -310,22 +310,6 @@ def test_open_library_refuses_an_empty_or_unreadable_directory(tmp_path: Path) -
         open_library(tmp_path)
 
 
-def test_step_talk_crosses_days_and_notebooks(notes_dir: Path) -> None:
-    library = load_library(notes_dir)
-    talks = [talk for _notebook, _day, talk in library.talks()]
-    devconf, qcon, _ops = library.notebooks
-    assert library.step_talk(devconf.talks[-1], 1) is qcon.talks[0]
-    assert library.step_talk(qcon.talks[0], -1) is devconf.talks[-1]
-    assert library.step_talk(talks[-1], 1) is talks[-1]  # stops at the ends
-    assert library.step_talk(talks[0], -1) is talks[0]
-    assert library.step_talk(qcon, 1) is qcon.talks[0]  # a notebook: its first talk forward
-    assert library.step_talk(qcon, -1) is devconf.talks[-1]  # and the one before it back
-    assert library.step_talk(qcon.days[1], 1) is qcon.days[1].talks[0]
-    assert library.step_talk(library, 1) is talks[0]
-    assert library.step_talk(library, -1) is talks[-1]
-    assert Library("empty").step_talk(None, 1) is None
-
-
 def test_library_index_reuses_the_indexes_it_has(notes_dir: Path) -> None:
     library = load_library(notes_dir)
     first = LibraryIndex(Library(library.title, library.notebooks[:1]))

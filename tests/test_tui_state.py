@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -150,19 +151,52 @@ async def test_escape_after_typing_asks_before_discarding() -> None:
 # --------------------------------------------------------------------------- read marks
 
 
+class FakeTimers:
+    """Stands in for `set_timer`: records each callback, fires only when told.
+
+    The read delay is about time on screen; a loaded machine stretches the gap
+    between two keys, so the test drives the clock itself instead of sleeping.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[FakeTimers.Timer] = []
+
+    class Timer:
+        def __init__(self, callback: Callable[[], object]) -> None:
+            self.callback = callback
+            self.stopped = False
+
+        def stop(self) -> None:
+            self.stopped = True
+
+    def set_timer(self, delay: float, callback: Callable[[], object], **_: object) -> FakeTimers.Timer:
+        timer = FakeTimers.Timer(callback)
+        self.pending.append(timer)
+        return timer
+
+    def fire(self) -> int:
+        """Run every timer that was not stopped; how many ran."""
+        due = [timer for timer in self.pending if not timer.stopped]
+        self.pending.clear()
+        for timer in due:
+            timer.callback()
+        return len(due)
+
+
 async def test_a_talk_becomes_read_after_a_moment_on_screen() -> None:
     app = make_app()
-    app.browser.READ_DELAY = 0.5
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        timers = FakeTimers()
+        app.browser.set_timer = timers.set_timer  # type: ignore[method-assign,assignment]
         first, second, third = app.browser.notebook.talks[:3]
         assert leaf_label(app, second).startswith("• ")  # unread
-        # The second talk is left before the delay is up; the third stays.
+        # The second talk is left before its delay is up; the third stays on screen.
         await pilot.press("right_square_bracket", "right_square_bracket")
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if store_for(app).get(third.id).read:
-                break
+        await settle(pilot)
+        assert app.browser.selected is third
+        assert timers.fire() == 1  # only the third talk's timer is still running
+        await app.workers.wait_for_complete()
         await settle(pilot)
         store = store_for(app)
         assert store.get(third.id).read

@@ -298,3 +298,20 @@ def test_snippet_window_flattens_line_breaks() -> None:
     excerpt, spans = snippet_window("one\n\ntwo  three", [(5, 8)], 40)
     assert excerpt == "one two three"
     assert excerpt[spans[0][0] : spans[0][1]] == "two"
+
+
+async def test_rows_are_built_for_what_fits_and_the_rest_is_counted() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_search(pilot, "the")
+        results = app.query_one(ResultsList)
+        total = len(results.hits)
+        assert results.built < total, "pick a query with more hits than fit"
+        assert results.option_count == results.built + 1
+        last = results.get_option_at_index(results.option_count - 1)
+        assert last.disabled and f"{total - results.built} more" in str(last.prompt)
+        # Down from the search box to the last hit builds the rest, and the count goes.
+        await pilot.press(*["down"] * (total - 1))
+        await settle(pilot)
+        assert results.highlighted_hit() is results.hits[-1]
+        assert results.built == total and results.option_count == total

@@ -93,8 +93,17 @@ def _one_line(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+#: Rows built beyond those that fit, so a step or two down needs no building.
+SPARE_ROWS = 4
+
+
 class ResultsList(OptionList):
-    """Ranked search hits, best first; selecting one opens the talk."""
+    """Ranked search hits, best first; selecting one opens the talk.
+
+    Rows are built for the hits that fit on screen (and a few more), with a "… N more"
+    row after them; moving down builds the next ones. A keystroke costs a screenful
+    of rows, not one per hit.
+    """
 
     def __init__(self, *, conference: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -102,21 +111,55 @@ class ResultsList(OptionList):
         #: Whether rows name their conference (hits from a library of several notebooks).
         self.conference = conference
         self._query = ""
+        #: How many of `hits` have a row (the rest are counted in the last row).
+        self._built = 0
 
     def show_hits(self, hits: Sequence[TalkHit], query: str) -> None:
         """Replace the rows with `hits` (an empty list shows "no matches")."""
         self.hits = list(hits)
         self._query = query
+        self._built = 0
         self.clear_options()
         if not hits:
             message = Text("no talks match ", style="italic")
             message.append(query, style="bold")
             self.add_option(Option(message, disabled=True))
             return
-        width = self.row_width()
-        rows = [result_prompt(hit, width, conference=self.conference) for hit in hits]
-        self.add_options([Option(row, id=str(n)) for n, row in enumerate(rows)])
+        self.build_rows(self.rows_that_fit() + SPARE_ROWS)
         self.highlighted = 0
+
+    @property
+    def built(self) -> int:
+        """How many hits have a row so far."""
+        return self._built
+
+    def rows_that_fit(self) -> int:
+        """How many two-line rows the list shows at once (the screen's height before layout)."""
+        height = self.size.height or self.app.size.height
+        return max(1, height // 2 + 1)
+
+    def build_rows(self, count: int) -> None:
+        """Make sure the first `count` hits have rows; the rest are counted in a last row."""
+        count = min(count, len(self.hits))
+        if count <= self._built:
+            return
+        if self.option_count > self._built:  # the "… N more" row goes, to come back after
+            self.remove_option_at_index(self.option_count - 1)
+        width = self.row_width()
+        new = self.hits[self._built : count]
+        self.add_options(
+            Option(result_prompt(hit, width, conference=self.conference), id=str(n))
+            for n, hit in enumerate(new, self._built)
+        )
+        self._built = count
+        left = len(self.hits) - count
+        if left:
+            self.add_option(Option(Text(f"… {left} more (↓)", style="dim italic"), disabled=True))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The cursor came near the last row built: build the next screenful."""
+        if event.option_list is self and event.option_index >= self._built - 2:
+            self.build_rows(self._built + self.rows_that_fit())
 
     def row_width(self) -> int:
         """How wide a row can be: the column this list sits in, less the scrollbar."""
@@ -129,12 +172,14 @@ class ResultsList(OptionList):
         if self.hits:
             highlighted = self.highlighted
             self.show_hits(self.hits, self._query)
+            if highlighted is not None:
+                self.build_rows(highlighted + SPARE_ROWS)
             self.highlighted = highlighted
 
     def highlighted_hit(self) -> TalkHit | None:
         """The hit under the cursor, if any."""
         index = self.highlighted
-        if index is None or not (0 <= index < len(self.hits)):
+        if index is None or not (0 <= index < self._built):
             return None
         return self.hits[index]
 
@@ -143,4 +188,6 @@ class ResultsList(OptionList):
         if not self.hits:
             return
         index = self.highlighted if self.highlighted is not None else -1
-        self.highlighted = max(0, min(len(self.hits) - 1, index + delta))
+        target = max(0, min(len(self.hits) - 1, index + delta))
+        self.build_rows(target + SPARE_ROWS)
+        self.highlighted = target

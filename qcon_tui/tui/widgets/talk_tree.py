@@ -98,14 +98,22 @@ def talk_label(
     still show in a narrow tree. `missed` (a search did not find the talk) dims
     the whole row.
     """
-    label = Text(style="dim" if missed else "")
-    if marks.gutter:
-        if talk.id in marks.starred:
-            label.append(f"{STAR} ", style="bold")
-        elif marks.unread(talk):
-            label.append(f"{UNREAD} ", style="dim")
-        else:
-            label.append("  ")
+    base = "dim" if missed else ""
+    if not marks.gutter:
+        gutter, mark_style = "", ""
+    elif talk.id in marks.starred:
+        gutter, mark_style = f"{STAR} ", "bold"
+    elif marks.unread(talk):
+        gutter, mark_style = f"{UNREAD} ", "dim"
+    else:
+        gutter, mark_style = "  ", ""
+    if not speakers:  # most rows: one Text, no appending
+        label = Text(gutter + talk.title, style=base)
+        if mark_style:
+            label.stylize(mark_style, 0, len(gutter))
+        return label
+    label = Text(style=base)
+    label.append(gutter, style=mark_style or None)
     title = Text(talk.title)
     who = Text(f" — {talk.speaker_label}", style="dim") if speakers and talk.speaker_label else None
     if who is not None and width is not None:
@@ -334,6 +342,18 @@ class TalkTree(Tree[object]):
         for notebook, node in self._notebook_rows:
             if node.label != (label := notebook_label(notebook)):
                 node.set_label(label)
+
+    def process_label(self, label: str | Text) -> Text:
+        """Take a one-line `Text` label as it is: every label here is one (never markup)."""
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
+
+    def get_label_width(self, node: TreeNode[object]) -> int:
+        """A row's width from its label and toggle icon, without drawing it (asked of every row)."""
+        label = node.label
+        width = label.cell_len if isinstance(label, Text) else len(str(label))
+        return width + (len(self.ICON_NODE) if node.allow_expand else 0)
 
     def row_label(self, node: TreeNode[object]) -> Text:
         """`node`'s label as the tree draws it now: while a search shows, talks it did not

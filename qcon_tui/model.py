@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
-from typing import ClassVar
+from typing import ClassVar, Literal, get_args
 
 # C0 controls except tab and newline, DEL, and the C1 range. Also the bidi
 # overrides and isolates, which can make text display in an order other than stored.
@@ -76,6 +76,38 @@ def unique_ids(titles: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- blocks
 
+#: The inline styles a span can carry; "link" spans also carry a target.
+SpanStyle = Literal["bold", "italic", "code", "strike", "link"]
+SPAN_STYLES: tuple[str, ...] = get_args(SpanStyle)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Inline formatting over `text[start:end]` of the block that holds it: data, not markup."""
+
+    start: int
+    end: int
+    style: SpanStyle
+    target: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.style not in SPAN_STYLES:
+            raise ValueError(f"unknown span style {self.style!r}")
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"span {self.start}..{self.end} is not a range")
+        object.__setattr__(self, "target", _clean_optional(self.target))
+
+
+def _spans(text: str, spans: tuple[Span, ...] | list[Span]) -> tuple[Span, ...]:
+    """Spans that fit `text`, in order; ones past its end are clipped or dropped."""
+    size = len(text)
+    kept = [
+        span if span.end <= size else replace(span, end=size)
+        for span in spans
+        if span.start < size and span.end > span.start
+    ]
+    return tuple(sorted(kept, key=lambda span: (span.start, -span.end)))
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -83,10 +115,12 @@ class Paragraph:
 
     text: str
     line: int = 0
+    spans: tuple[Span, ...] = ()
     kind: ClassVar[str] = "paragraph"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean(self.text))
+        object.__setattr__(self, "spans", _spans(self.text, self.spans))
 
 
 @dataclass(frozen=True)
@@ -96,10 +130,12 @@ class Heading:
     text: str
     level: int = 1
     line: int = 0
+    spans: tuple[Span, ...] = ()
     kind: ClassVar[str] = "heading"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean(self.text))
+        object.__setattr__(self, "spans", _spans(self.text, self.spans))
 
 
 @dataclass(frozen=True)
@@ -110,10 +146,12 @@ class ListItem:
     line: int = 0
     children: tuple[ListItem, ...] = ()
     ordered_children: bool = False
+    spans: tuple[Span, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean(self.text))
         object.__setattr__(self, "children", tuple(self.children))
+        object.__setattr__(self, "spans", _spans(self.text, self.spans))
 
 
 @dataclass(frozen=True)
@@ -150,14 +188,45 @@ class Quote:
 
     text: str
     line: int = 0
+    spans: tuple[Span, ...] = ()
     kind: ClassVar[str] = "quote"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean(self.text))
+        object.__setattr__(self, "spans", _spans(self.text, self.spans))
 
 
-Block = Paragraph | Heading | ListBlock | Code | Quote
-BLOCK_TYPES: dict[str, type] = {cls.kind: cls for cls in (Paragraph, Heading, ListBlock, Code, Quote)}
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text and inline spans."""
+
+    text: str
+    spans: tuple[Span, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clean(self.text))
+        object.__setattr__(self, "spans", _spans(self.text, self.spans))
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: a header row and body rows of cells; `align` per column ("", left, center, right)."""
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    align: tuple[str, ...] = ()
+    line: int = 0
+    kind: ClassVar[str] = "table"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "header", tuple(self.header))
+        object.__setattr__(self, "rows", tuple(tuple(row) for row in self.rows))
+        object.__setattr__(self, "align", tuple(clean(a) for a in self.align))
+
+
+Block = Paragraph | Heading | ListBlock | Code | Quote | Table
+BlockKind = Literal["paragraph", "heading", "list", "code", "quote", "table"]
+BLOCK_TYPES: dict[str, type] = {cls.kind: cls for cls in (Paragraph, Heading, ListBlock, Code, Quote, Table)}
 
 
 def iter_items(items: tuple[ListItem, ...]) -> Iterator[tuple[int, ListItem]]:
@@ -174,6 +243,10 @@ def block_texts(block: Block) -> Iterator[str]:
     if isinstance(block, ListBlock):
         for _depth, item in iter_items(block.items):
             yield item.text
+    elif isinstance(block, Table):
+        for row in (block.header, *block.rows):
+            for cell in row:
+                yield cell.text
     else:
         yield block.text
 

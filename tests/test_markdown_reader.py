@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from qcon_tui.formats import detect_format, load
 from qcon_tui.formats.markdown import looks_like_markdown, parse_speakers, read_markdown
-from qcon_tui.model import Code, Heading, ListBlock, Notebook, Paragraph, Quote, Speaker, iter_items
+from qcon_tui.model import Code, Heading, ListBlock, Notebook, Paragraph, Quote, Span, Speaker, iter_items
 from qcon_tui.paths import bundled_notes
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,8 +45,10 @@ def all_strings(notebook: Notebook) -> list[str]:
     for block in blocks:
         if isinstance(block, ListBlock):
             out.extend(item.text for _depth, item in iter_items(block.items))
+            out.extend(s.target for _d, item in iter_items(block.items) for s in item.spans if s.target)
         else:
             out.append(block.text)
+            out.extend(s.target for s in getattr(block, "spans", ()) if s.target)
         if isinstance(block, Code) and block.language:
             out.append(block.language)
     return out
@@ -88,9 +90,9 @@ def test_speaker_lines_become_metadata_and_leave_the_notes() -> None:
 def test_deeper_headings_inside_a_talk_are_sub_headings() -> None:
     serverless = read("qcon-london-2019-notes.md").days[0].talks[2]
     assert serverless.blocks == (
-        Paragraph("Lessons learned from running FaaS at scale.", line=18),
+        Paragraph("Lessons learned from running FaaS at scale.", line=18, spans=(Span(29, 33, "bold"),)),
         Heading("Cold starts", level=1, line=20),
-        Paragraph("Keep functions small; warm them if you must.", line=22),
+        Paragraph("Keep functions small; warm them if you must.", line=22, spans=(Span(22, 26, "italic"),)),
     )
 
 
@@ -128,8 +130,8 @@ def test_bold_lines_under_talk_headings_are_sub_headings() -> None:
     text = "## Talk One\n\nintro\n\n**Key points**\n\n- a\n\n## Talk Two\n\n**Q&A**\n\nquestions"
     notebook = read_markdown(text)
     assert outline(notebook) == [("", ["Talk One", "Talk Two"])]
-    assert notebook.talks[0].blocks[1] == Heading("Key points", level=1, line=5)
-    assert notebook.talks[1].blocks[0] == Heading("Q&A", level=1, line=11)
+    assert notebook.talks[0].blocks[1] == Heading("Key points", level=1, line=5, spans=(Span(0, 10, "bold"),))
+    assert notebook.talks[1].blocks[0] == Heading("Q&A", level=1, line=11, spans=(Span(0, 3, "bold"),))
 
 
 def test_setext_headings() -> None:
@@ -152,17 +154,15 @@ def test_bare_day_lines_split_days() -> None:
     assert outline(notebook) == [("Day 1", ["First Talk"]), ("Day 2", ["Second Talk"])]
 
 
-def test_a_grouping_level_becomes_the_days_when_there_are_no_day_headings() -> None:
+def test_a_grouping_level_without_day_headings_sets_the_track_not_the_days() -> None:
     text = (
         "# Summit Notes\n\n## Architecture Track\n\n### Cell-Based Architecture\n\ncells\n\n"
         "### Event Storming\n\nstickies\n\n## Culture Track\n\n### Psychological Safety\n\ntrust\n"
     )
     notebook = read_markdown(text)
     assert notebook.title == "Summit Notes"
-    assert outline(notebook) == [
-        ("Architecture Track", ["Cell-Based Architecture", "Event Storming"]),
-        ("Culture Track", ["Psychological Safety"]),
-    ]
+    assert outline(notebook) == [("", ["Cell-Based Architecture", "Event Storming", "Psychological Safety"])]
+    assert [t.track for t in notebook.talks] == ["Architecture Track", "Architecture Track", "Culture Track"]
 
 
 def test_a_grouping_level_under_days_sets_the_track() -> None:
@@ -294,7 +294,7 @@ def test_blockquote_becomes_a_quote() -> None:
 def test_unclosed_fence_reads_to_the_end_with_a_warning() -> None:
     notebook = read_markdown("## Talk\n\n```\n# not a heading\n## nor this\n")
     assert [t.title for t in notebook.talks] == ["Talk"]
-    assert notebook.talks[0].blocks == (Code("# not a heading\n## nor this\n", line=3),)
+    assert notebook.talks[0].blocks == (Code("# not a heading\n## nor this", line=3),)
     assert [d.line for d in notebook.diagnostics] == [3]
 
 
@@ -310,16 +310,31 @@ def test_indented_code_block() -> None:
 # --------------------------------------------------------------------------- inline text
 
 
-def test_entities_and_inline_markup_become_plain_text() -> None:
+def test_entities_and_inline_markup_become_text_and_spans() -> None:
     notebook = read("entities-inline.md")
     first = notebook.talks[0]
     assert first.title == "Café & Code"
     assert [b.text for b in first.blocks] == [
         "Tom & Jerry’s talk about <html> tags.",
         "Use bold and emphasis and code_with_underscores and strong and em and snake_case_name.",
-        "Read the docs (https://example.com/docs) and see diagram of the system (https://example.com/d.png).",
-        "Autolink https://example.org and a tag.",
+        "Read the docs and see diagram of the system.",
+        "Autolink https://example.org and a <b>tag</b>.",  # HTML is shown, never interpreted
     ]
+    markup = first.blocks[1]
+    assert [(markup.text[s.start : s.end], s.style) for s in markup.spans] == [
+        ("bold", "bold"),
+        ("emphasis", "italic"),
+        ("code_with_underscores", "code"),
+        ("strong", "bold"),
+        ("em", "italic"),
+    ]
+    links = first.blocks[2]
+    assert [(links.text[s.start : s.end], s.target) for s in links.spans] == [
+        ("the docs", "https://example.com/docs"),
+        ("diagram of the system", "https://example.com/d.png"),
+    ]
+    # An image is its alt text, and its URL is among the talk's sources.
+    assert first.links == ("https://example.com/d.png",)
     assert notebook.talks[1].blocks[0].text == "Escaped *not emphasis* stays."
 
 
@@ -332,19 +347,15 @@ def test_reference_links_and_their_definitions_are_kept() -> None:
     notebook = read("references.md")
     assert outline(notebook) == [("", ["Links Talk", "Last Talk"])]
     links, last = notebook.talks
-    assert (
-        links.blocks[0].text
-        == "See the slides (https://example.com/slides) and video (https://example.com/video)."
-    )
-    assert last.blocks[-1] == Paragraph(
-        '[1]: https://example.com/slides\n[2]: https://example.com/video "The video"', line=9
-    )
+    assert links.blocks[0].text == "See the slides and video."
+    assert [s.target for s in links.blocks[0].spans] == ["https://example.com/slides", "https://example.com/video"]
+    assert last.blocks == (Paragraph("Wrap up.", line=7),)
 
 
 def test_no_final_newline() -> None:
     raw = (FIXTURES / "references.md").read_bytes()
     assert not raw.endswith(b"\n")
-    assert read("references.md").talks[-1].blocks[-1].line == 9
+    assert read("references.md").talks[-1].blocks[-1] == Paragraph("Wrap up.", line=7)
 
 
 def test_markup_free_words_are_all_kept() -> None:

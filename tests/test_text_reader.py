@@ -207,3 +207,18 @@ def test_outline_without_a_path_is_titled_notes() -> None:
     assert notebook.title == "Notes"
     assert [t.title for t in notebook.talks] == ["Talk A", "Talk B"]
     assert not any(isinstance(b, Code) for t in notebook.talks for b in t.blocks)
+
+
+def test_an_outline_whose_first_line_is_a_talk_keeps_it_as_a_talk() -> None:
+    """Indented notes after the first line make it a talk, not the notebook's title."""
+    notebook = load(Path(__file__).parent / "fixtures" / "tab-outline.txt")
+    assert notebook.title == "tab outline"
+    assert [talk.title for talk in notebook.talks] == ["Opening Keynote", "Storage Engines", "Closing Panel"]
+    assert [item.text for item in notebook.talks[0].blocks[0].items] == ["first note", "second note"]
+
+
+def test_a_lone_first_line_followed_by_indented_notes_is_a_talk_in_paragraph_notes() -> None:
+    text = "Opening Keynote\n\n    an indented note\n\nSecond Talk\n\nplain words\nand more words\nand more\n"
+    notebook = read_text_notes(text, "conf.txt")
+    assert notebook.title == "conf"
+    assert notebook.talks[0].title == "Opening Keynote"

@@ -34,7 +34,7 @@ _ORDINALS = "one|two|three|four|five|six|seven|eight|nine|ten|first|second|third
 #: "2017-03-06", "Day 2 - Tuesday". Shared with the Markdown reader.
 DAY_RE = re.compile(
     rf"""^\s*(?:
-        day\s*(?:\d+|{_ORDINALS})\b[^\n]{{0,60}}
+        (?:day|dag|tag|jour|d[ií]a|dzie[nń]|giorno|dia)\s*(?:\d+|{_ORDINALS}|[ivx]{{1,4}})\b[^\n]{{0,60}}
       | (?:{WEEKDAYS})\b,?(?:\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?)?
             (?:\s*(?:of\s+)?(?:{MONTHS})\b\.?)?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?(?:\s+\d{{4}})?
             (?:\s*[-–:(][^\n]{{0,40}})?
@@ -280,10 +280,11 @@ def _is_outline(lines: list[str]) -> bool:
     indented = sum(1 for line in lines if line.startswith("\t"))
     if indented < 2:
         return False
+    filled = [line for line in lines if line.strip()]
     pairs = sum(
         1
-        for above, below in pairwise(lines)
-        if above.strip() and above[:1] not in " \t" and below.startswith(("\t", "    "))
+        for above, below in pairwise(filled)
+        if above[:1] not in " \t" and below.startswith(("\t", "    "))
     )
     return pairs >= 1 and indented >= len([line for line in lines if line.strip()]) // 3
 
@@ -377,7 +378,10 @@ def _read_text_notes(text: str, path: str | None) -> Notebook:
 
     title = _title_from_path(path)
     first_line = chunks[0][0][1] if chunks else ""
-    if chunks and len(chunks[0]) == 1 and len(first_line) <= 200 and not is_day_line(first_line):
+    # A lone first line is the title, unless indented notes follow it: then it is a talk.
+    notes_follow = len(chunks) > 1 and chunks[1][0][1].startswith(("\t", "    "))
+    lone = chunks and len(chunks[0]) == 1 and len(first_line) <= 200
+    if lone and not is_day_line(first_line) and not notes_follow:
         title = chunks.pop(0)[0][1].strip()
 
     has_days = any(len(chunk) == 1 and is_day_line(chunk[0][1]) for chunk in chunks)

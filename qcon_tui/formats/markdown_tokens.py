@@ -212,9 +212,8 @@ class _Walker:
             if kind == "heading_open":
                 value = strip_inline(self.inline(self.tokens[i + 1]))
                 text = _ANCHOR_ATTR_RE.sub("", value.text) if value.text.endswith("}") else value.text
-                out.append(
-                    Node("head", self.line(tok), int(tok.tag[1]), text, tuple(shift(value.spans, 0, 0, len(text))))
-                )
+                spans = tuple(shift(value.spans, 0, 0, len(text)))
+                out.append(Node("head", self.line(tok), int(tok.tag[1]), text, spans))
                 i = self.close_of(i) + 1
                 continue
             if kind == "paragraph_open":

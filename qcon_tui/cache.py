@@ -49,7 +49,9 @@ from . import __version__
 from .fsutil import fsync_dir, read_regular
 from .model import (
     _CONTROL_RE,
+    SPAN_STYLES,
     Block,
+    Cell,
     Code,
     Day,
     Diagnostic,
@@ -59,7 +61,9 @@ from .model import (
     Notebook,
     Paragraph,
     Quote,
+    Span,
     Speaker,
+    Table,
     Talk,
 )
 from .search import IndexParts, SearchIndex
@@ -68,7 +72,8 @@ from .search import IndexParts, SearchIndex
 CACHE_DIR_ENV = "QCON_TUI_CACHE_DIR"
 NO_CACHE_ENV = "QCON_TUI_NO_CACHE"
 MAGIC = b"QTUICACH"
-FORMAT_VERSION = 1
+#: 2: inline spans and table blocks.
+FORMAT_VERSION = 2
 HEADER = struct.Struct("<8sHHIQ32s")
 SECTION = struct.Struct("<4sQ")
 SUFFIX = ".qcache"
@@ -245,20 +250,28 @@ class ModelCache:
 # --------------------------------------------------------------------------- blocks as lists
 
 
+def _spans_row(spans: tuple[Span, ...]) -> list[Any]:
+    return [[s.start, s.end, s.style, s.target] for s in spans]
+
+
 def _block_row(block: Block) -> list[Any]:
     if isinstance(block, Paragraph):
-        return ["p", block.text, block.line]
+        return ["p", block.text, block.line, _spans_row(block.spans)]
     if isinstance(block, Heading):
-        return ["h", block.text, block.line, block.level]
+        return ["h", block.text, block.line, block.level, _spans_row(block.spans)]
     if isinstance(block, Code):
         return ["c", block.text, block.line, block.language]
     if isinstance(block, Quote):
-        return ["q", block.text, block.line]
+        return ["q", block.text, block.line, _spans_row(block.spans)]
+    if isinstance(block, Table):
+        cells = [[[cell.text, _spans_row(cell.spans)] for cell in row] for row in (block.header, *block.rows)]
+        return ["t", block.line, cells, list(block.align)]
     return ["l", block.line, block.ordered, block.start, [_item_row(item) for item in block.items]]
 
 
 def _item_row(item: ListItem) -> list[Any]:
-    return [item.text, item.line, item.ordered_children, [_item_row(child) for child in item.children]]
+    children = [_item_row(child) for child in item.children]
+    return [item.text, item.line, item.ordered_children, children, _spans_row(item.spans)]
 
 
 def _str(value: Any) -> str:
@@ -289,26 +302,50 @@ def _block(row: Any) -> Block:
     """A block from its row, checking every value (the model's constructors clean the text)."""
     row = _list(row)
     kind = row[0] if row else None
-    if kind == "p" and len(row) == 3:
-        return Paragraph(_str(row[1]), _int(row[2]))
-    if kind == "h" and len(row) == 4:
-        return Heading(_str(row[1]), _int(row[3]), _int(row[2]))
+    if kind == "p" and len(row) == 4:
+        return Paragraph(_str(row[1]), _int(row[2]), _spans(row[3]))
+    if kind == "h" and len(row) == 5:
+        return Heading(_str(row[1]), _int(row[3]), _int(row[2]), _spans(row[4]))
     if kind == "c" and len(row) == 4:
         return Code(_str(row[1]), _str(row[3]), _int(row[2]))
-    if kind == "q" and len(row) == 3:
-        return Quote(_str(row[1]), _int(row[2]))
+    if kind == "q" and len(row) == 4:
+        return Quote(_str(row[1]), _int(row[2]), _spans(row[3]))
+    if kind == "t" and len(row) == 4:
+        rows = [tuple(_cell(cell) for cell in _list(cells)) for cells in _list(row[2])]
+        header = rows[0] if rows else ()
+        return Table(header, tuple(rows[1:]), tuple(_str(a) for a in _list(row[3])), _int(row[1]))
     if kind == "l" and len(row) == 5:
         items = tuple(_item(item, 0) for item in _list(row[4]))
         return ListBlock(items, _bool(row[2]), _int(row[3]), _int(row[1]))
     raise CacheError("unknown block")
 
 
+def _spans(value: Any) -> tuple[Span, ...]:
+    spans = []
+    for row in _list(value):
+        row = _list(row)
+        if len(row) != 4 or row[2] not in SPAN_STYLES:
+            raise CacheError("bad span")
+        try:
+            spans.append(Span(_int(row[0]), _int(row[1]), row[2], _optional(row[3])))
+        except ValueError:
+            raise CacheError("bad span") from None
+    return tuple(spans)
+
+
+def _cell(value: Any) -> Cell:
+    row = _list(value)
+    if len(row) != 2:
+        raise CacheError("bad table cell")
+    return Cell(_str(row[0]), _spans(row[1]))
+
+
 def _item(row: Any, depth: int) -> ListItem:
     row = _list(row)
-    if len(row) != 4 or depth > 100:
+    if len(row) != 5 or depth > 100:
         raise CacheError("bad list item")
     children = tuple(_item(child, depth + 1) for child in _list(row[3]))
-    return ListItem(_str(row[0]), _int(row[1]), children, _bool(row[2]))
+    return ListItem(_str(row[0]), _int(row[1]), children, _bool(row[2]), _spans(row[4]))
 
 
 class _Notes:

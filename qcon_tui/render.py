@@ -19,7 +19,20 @@ from rich.panel import Panel
 from rich.style import Style
 from rich.text import Text
 
-from .model import Block, Code, Day, Heading, ListBlock, ListItem, Notebook, Paragraph, Quote, Talk
+from .model import (
+    Block,
+    Code,
+    Day,
+    Heading,
+    ListBlock,
+    ListItem,
+    Notebook,
+    Paragraph,
+    Quote,
+    Span,
+    Table,
+    Talk,
+)
 
 if TYPE_CHECKING:
     from .library import Library
@@ -153,8 +166,63 @@ class _Marks:
         return self._by_key.get((field, block, item), [])
 
 
-def _note_text(value: str, marks: list[tuple[int, int, bool]], style: Style | str = "") -> Text:
-    return _highlight(style_urls(_text(value, style)), marks)
+#: How each inline span style looks; a link's target follows its text, dimmed.
+SPAN_STYLES = {
+    "bold": Style(bold=True),
+    "italic": Style(italic=True),
+    "code": Style(color="bright_cyan"),
+    "strike": Style(strike=True),
+    "link": URL_STYLE,
+}
+TARGET_STYLE = Style(dim=True)
+
+
+def _note_text(
+    value: str, marks: list[tuple[int, int, bool]], style: Style | str = "", spans: Sequence[Span] = ()
+) -> Text:
+    """Note text with its inline spans styled, search marks laid on, then link targets shown.
+
+    Marks are character ranges of `value`, so they are applied before any target is
+    inserted; targets go in from the last to the first so earlier offsets hold.
+    """
+    text = _text(value, style)
+    for span in spans:
+        text.stylize(SPAN_STYLES.get(span.style, ""), span.start, span.end)
+    text = _highlight(style_urls(text), marks)
+    shown = [
+        span
+        for span in spans
+        if span.style == "link" and span.target and span.target != value[span.start : span.end]
+    ]
+    for span in sorted(shown, key=lambda span: span.end, reverse=True):
+        target = Text(f" ({span.target})", style=TARGET_STYLE)
+        text = Text.assemble(text[: span.end], target, text[span.end :], overflow="fold")
+    return text
+
+
+def _render_table(block: Table, index: int, marks: _Marks) -> RenderableType:
+    """A Rich table whose columns wrap to fit a narrow pane."""
+    from rich import box
+    from rich.table import Table as RichTable
+
+    table = RichTable(box=box.SIMPLE_HEAD, expand=False, show_edge=False, pad_edge=False)
+    width = max([len(block.header), *(len(row) for row in block.rows)], default=0)
+    position = 0
+    header = [*block.header]
+    for column in range(width):
+        cell = header[column] if column < len(header) else None
+        align = block.align[column] if column < len(block.align) else ""
+        title = _note_text(cell.text, marks.get("notes", index, position), "bold", cell.spans) if cell else ""
+        position += cell is not None
+        justify = align if align in ("left", "center", "right") else "left"
+        table.add_column(title, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for row in block.rows:
+        cells: list[RenderableType] = []
+        for cell in row:
+            cells.append(_note_text(cell.text, marks.get("notes", index, position), "", cell.spans))
+            position += 1
+        table.add_row(*cells)
+    return table
 
 
 def _walk(
@@ -172,7 +240,7 @@ def _render_list(block: ListBlock, index: int, marks: _Marks) -> RenderableType:
     rows: list[RenderableType] = []
     for position, (depth, marker, item) in enumerate(_walk(block.items, block.ordered, block.start, 0)):
         prefix = Text(f"{marker} ", style=BULLET_STYLE)
-        body = _note_text(item.text, marks.get("notes", index, position))
+        body = _note_text(item.text, marks.get("notes", index, position), "", item.spans)
         rows.append(Hanging(prefix, body, indent=2 + 3 * depth))
     return Group(*rows)
 
@@ -180,10 +248,12 @@ def _render_list(block: ListBlock, index: int, marks: _Marks) -> RenderableType:
 def _render_block(block: Block, index: int, marks: _Marks) -> RenderableType:
     here = marks.get("notes", index, 0)
     if isinstance(block, Paragraph):
-        return _note_text(block.text, here)
+        return _note_text(block.text, here, "", block.spans)
     if isinstance(block, Heading):
         style = HEADING_STYLES.get(block.level, HEADING_STYLE_DEEP)
-        return _note_text(block.text, here, style)
+        return _note_text(block.text, here, style, block.spans)
+    if isinstance(block, Table):
+        return _render_table(block, index, marks)
     if isinstance(block, ListBlock):
         return _render_list(block, index, marks)
     if isinstance(block, Code):
@@ -192,7 +262,9 @@ def _render_block(block: Block, index: int, marks: _Marks) -> RenderableType:
         return Panel(body, title=title, title_align="left", border_style=CODE_BORDER, expand=True)
     if isinstance(block, Quote):
         return Hanging(
-            Text("▌ ", style="dim"), _note_text(block.text, here, QUOTE_STYLE), prefix_every_line=True
+            Text("▌ ", style="dim"),
+            _note_text(block.text, here, QUOTE_STYLE, block.spans),
+            prefix_every_line=True,
         )
     # An unknown block kind from a newer model: show its text rather than nothing.
     return _text(str(getattr(block, "text", "")))

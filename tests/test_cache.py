@@ -375,3 +375,20 @@ def test_serving_over_ssh_passes_the_cache_settings_to_each_session(monkeypatch,
     env = child_environment("xterm")
     assert env["QCON_TUI_CACHE_DIR"] == os.environ["QCON_TUI_CACHE_DIR"]
     assert env["QCON_TUI_NO_CACHE"] == "1"
+
+
+def test_inline_spans_and_tables_survive_the_cache(tmp_path: Path) -> None:
+    path = tmp_path / "spans.md"
+    path.write_text(
+        "# Conf\n\n## Talk\n\nSome **bold** and [a link](https://example.org) text.\n\n"
+        "- item with `code`\n\n> a *quoted* word\n\n### Sub with ~~strike~~\n\n"
+        "| A | B |\n|:--|--:|\n| **x** | y |\n",
+        encoding="utf-8",
+    )
+    cache, notebook, _index = stored(path, tmp_path / "cache")
+    hit = cache.lookup(key_for(path), str(path))
+    assert hit is not None
+    blocks = hit.notebook.talks[0].blocks
+    assert blocks == notebook.talks[0].blocks
+    assert sum(len(getattr(block, "spans", ())) for block in blocks) >= 4
+    assert any(block.kind == "table" for block in blocks)

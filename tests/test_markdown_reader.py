@@ -15,7 +15,18 @@ from hypothesis import strategies as st
 
 from qcon_tui.formats import detect_format, load
 from qcon_tui.formats.markdown import looks_like_markdown, parse_speakers, read_markdown
-from qcon_tui.model import Code, Heading, ListBlock, Notebook, Paragraph, Quote, Span, Speaker, iter_items
+from qcon_tui.model import (
+    Code,
+    Heading,
+    ListBlock,
+    Notebook,
+    Paragraph,
+    Quote,
+    Span,
+    Speaker,
+    Table,
+    iter_items,
+)
 from qcon_tui.paths import bundled_notes
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -447,7 +458,9 @@ def test_every_block_points_at_its_source_line(name: str) -> None:
         if isinstance(block, Code):
             assert source.lstrip().startswith(("```", "~~~", "    ")) or block.language == "yaml"
         elif isinstance(block, ListBlock):
-            assert block.items[0].text.split("\n")[0] in source
+            assert re.findall(r"\w+", block.items[0].text)[0] in source
+        elif isinstance(block, Table):
+            assert block.header[0].text in source
         else:
             first_word = re.findall(r"\w+", block.text)[0]
             assert first_word in source, (name, block)

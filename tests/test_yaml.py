@@ -104,9 +104,9 @@ def test_malformed_yaml_names_the_line(text: str, line: int) -> None:
         ("title: x\ndays:\n  - talks:\n      - id: t\n", "days[0].talks[0]", "has no 'title'", 4),
         ("title: x\ndays:\n  - talks:\n      - title: 42\n", "days[0].talks[0].title", "put it in quotes", 4),
         (
-            "title: x\ndays:\n  - talks:\n      - title: t\n        notes:\n          - type: table\n",
+            "title: x\ndays:\n  - talks:\n      - title: t\n        notes:\n          - type: video\n",
             "days[0].talks[0].notes[0].type",
-            "unknown block type 'table'",
+            "unknown block type 'video'",
             6,
         ),
         (

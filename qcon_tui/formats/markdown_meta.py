@@ -121,6 +121,8 @@ def is_meta(text: str) -> bool:
 
 def fact(text: str) -> tuple[str, object] | None:
     """("speakers", (Speaker, ...)), ("slot", (start, end)) or (field, value) for a fact line."""
+    if text[:6].lower() == "links:" and text[6:].strip():
+        return "links", tuple(link.strip().strip("<>") for link in text[6:].split(", ") if link.strip())
     if len(text) > MAX_FACT:
         return None
     if m := SPEAKER_RE.match(text):

@@ -1,16 +1,33 @@
 """Markdown writer: the notebook as a Markdown document that the Markdown reader reads back.
 
 Layout: `# title`, the intro, `## day`, `### talk`, then the talk's facts as
-`Speaker:`/`Track:`/`Room:`/`Date:`/time lines and its notes. Sub-headings sit below
-the talk level (`####` and deeper). Note text is escaped wherever Markdown would read
-it as markup, so a `*`, a leading `#` or a `<tag>` comes back as the same text.
+`Speaker:`/`Track:`/`Room:`/`Date:`/time/`Links:` lines joined by hard breaks (so every
+CommonMark renderer keeps them on separate lines) and its notes. Sub-headings sit below
+the talk level (`####` and deeper). Inline spans are written as Markdown (`**bold**`,
+`*italic*`, `` `code` ``, `~~strike~~`, `[text](<target>)`) and tables as pipe tables;
+all other text is escaped wherever Markdown would read it as markup, so a `*`, a
+leading `#` or a `<tag>` comes back as the same text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
-from ..model import Block, Code, Heading, ListBlock, ListItem, Notebook, Paragraph, Quote, Talk
+from ..model import (
+    Block,
+    Cell,
+    Code,
+    Heading,
+    ListBlock,
+    ListItem,
+    Notebook,
+    Paragraph,
+    Quote,
+    Span,
+    Table,
+    Talk,
+)
 from .text import is_day_line
 
 #: Heading levels of the structure; a note's own heading of level N is written at TALK_LEVEL + N.
@@ -54,17 +71,109 @@ def escape_line(text: str) -> str:
     return line
 
 
-def _heading_text(text: str) -> str:
+_MARKS = {"bold": "**", "italic": "*", "strike": "~~"}
+
+
+def _code_span(text: str) -> str:
+    """`text` as a code span, fenced by more backticks than any run inside it."""
+    longest = max((len(m.group()) for m in re.finditer(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _link_target(target: str) -> str:
+    """A link destination in angle brackets, with the characters that would end it escaped."""
+    return "<" + re.sub(r"([<>\\])", r"\\\1", target.replace("\n", " ")) + ">"
+
+
+def inline_markdown(text: str, spans: Sequence[Span], escape: Callable[[str], str] = escape_inline) -> str:
+    """One line of text with its spans written as Markdown and the rest escaped.
+
+    Spans are nested (as the reader makes them); code spans hold raw text.
+    """
+    if not spans:
+        return escape(text)
+    out: list[str] = []
+    open_spans: list[Span] = []
+    position = 0
+    events = sorted(spans, key=lambda span: (span.start, -span.end))
+    index = 0
+
+    def close_until(at: int) -> None:
+        nonlocal position
+        while open_spans and open_spans[-1].end <= at:
+            span = open_spans.pop()
+            out.append(escape_inline(text[position : span.end]))
+            position = span.end
+            out.append(_close(span))
+
+    while index < len(events):
+        span = events[index]
+        close_until(span.start)
+        if span.start < position or (open_spans and span.end > open_spans[-1].end):
+            index += 1  # overlapping spans cannot be written; the text still is
+            continue
+        out.append(
+            escape_inline(text[position : span.start]) if out or position else escape(text[: span.start])
+        )
+        position = span.start
+        if span.style == "code":
+            out.append(_code_span(text[span.start : span.end]))
+            position = span.end
+            # anything nested inside a code span is dropped: code holds raw text
+            while index + 1 < len(events) and events[index + 1].start < span.end:
+                index += 1
+        else:
+            out.append("[" if span.style == "link" else _MARKS[span.style])
+            open_spans.append(span)
+        index += 1
+    close_until(len(text) + 1)
+    out.append(escape_inline(text[position:]))
+    return "".join(out)
+
+
+def _close(span: Span) -> str:
+    if span.style == "link":
+        return f"]({_link_target(span.target or '')})"
+    return _MARKS[span.style]
+
+
+def _span_lines(text: str, spans: Sequence[Span]) -> list[str]:
+    """Each line of `text` with the spans inside it written as Markdown."""
+    lines = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        inside = [
+            Span(max(s.start, start) - start, min(s.end, end) - start, s.style, s.target)
+            for s in spans
+            if s.start < end and s.end > start
+        ]
+        lead = len(line) - len(line.lstrip(" \t"))
+        body = line[lead:]
+        moved = [
+            Span(max(0, s.start - lead), s.end - lead, s.style, s.target) for s in inside if s.end > lead
+        ]
+        lines.append(inline_markdown(body, moved, escape_line))
+        start = end + 1
+    return lines
+
+
+def _heading_text(text: str, spans: Sequence[Span] = ()) -> str:
     """A title for an ATX heading: one line, escaped, with no closing `#`s to be stripped."""
-    line = escape_line(" ".join(text.split("\n")).strip())
+    flat = " ".join(text.split("\n"))
+    if spans:
+        return " ".join(_span_lines(flat.strip(), [s for s in spans if s.end <= len(flat.strip())]))
+    line = escape_line(flat.strip())
     match = re.search(r"(?<=\s)#+\s*$", line)
     if match:
         line = line[: match.start()] + match.group().strip().replace("#", "\\#")
     return line
 
 
-def _heading(level: int, text: str) -> str:
-    return f"{'#' * min(level, 6)} {_heading_text(text)}".rstrip()
+def _heading(level: int, text: str, spans: Sequence[Span] = ()) -> str:
+    return f"{'#' * min(level, 6)} {_heading_text(text, spans)}".rstrip()
 
 
 # --------------------------------------------------------------------------- blocks
@@ -81,10 +190,10 @@ def _write_items(items: tuple[ListItem, ...], ordered: bool, start: int, indent:
     for item in items:
         marker = f"{number}." if ordered else "-"
         number += 1
-        first, *rest = item.text.split("\n")
-        out.append(f"{indent}{marker} {escape_line(first)}".rstrip())
+        first, *rest = _span_lines(item.text, item.spans)
+        out.append(f"{indent}{marker} {first}".rstrip())
         pad = indent + " " * (len(marker) + 1)
-        out.extend(f"{pad}{escape_line(line)}".rstrip() for line in rest if line.strip())
+        out.extend(f"{pad}{line}".rstrip() for line in rest if line.strip())
         if item.children:
             _write_items(item.children, item.ordered_children, 1, pad, out)
 
@@ -92,9 +201,11 @@ def _write_items(items: tuple[ListItem, ...], ordered: bool, start: int, indent:
 def write_block(block: Block, out: list[str]) -> None:
     """Append one block's Markdown lines to `out`, followed by a blank line."""
     if isinstance(block, Paragraph):
-        out.extend(escape_line(line) for line in block.text.split("\n"))
+        out.extend(_hard_breaks(_span_lines(block.text, block.spans)))
     elif isinstance(block, Heading):
-        out.append(_heading(TALK_LEVEL + block.level, block.text))
+        out.append(_heading(TALK_LEVEL + block.level, block.text, block.spans))
+    elif isinstance(block, Table):
+        out.extend(_table(block))
     elif isinstance(block, ListBlock):
         _write_items(block.items, block.ordered, block.start, "", out)
     elif isinstance(block, Code):
@@ -104,8 +215,31 @@ def write_block(block: Block, out: list[str]) -> None:
         out.extend(block.text.split("\n"))
         out.append(fence)
     elif isinstance(block, Quote):
-        out.extend(f"> {escape_line(line)}".rstrip() for line in block.text.split("\n"))
+        out.extend(f"> {line}".rstrip() for line in _span_lines(block.text, block.spans))
     out.append("")
+
+
+def _hard_breaks(lines: list[str]) -> list[str]:
+    """Lines ending in a backslash hard break (but the last), so renderers keep them apart."""
+    return [f"{line}\\" if i < len(lines) - 1 and line.strip() else line for i, line in enumerate(lines)]
+
+
+def _cell(cell: Cell) -> str:
+    text = " ".join(_span_lines(" ".join(cell.text.split("\n")), cell.spans)).replace("|", "\\|")
+    return text or " "
+
+
+def _table(block: Table) -> list[str]:
+    """A pipe table: header, alignment rule, rows (padded to the same width)."""
+    width = max([len(block.header), *(len(row) for row in block.rows)], default=1) or 1
+    rule = {"left": ":---", "center": ":---:", "right": "---:"}
+    header = [_cell(cell) for cell in block.header] + [" "] * (width - len(block.header))
+    aligns = [rule.get(block.align[i] if i < len(block.align) else "", "---") for i in range(width)]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(aligns) + " |"]
+    for row in block.rows:
+        cells = [_cell(cell) for cell in row] + [" "] * (width - len(row))
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 # --------------------------------------------------------------------------- talks
@@ -133,11 +267,9 @@ def _links(talk: Talk) -> str:
 
 def _write_talk(talk: Talk, out: list[str]) -> None:
     out.extend([_heading(TALK_LEVEL, talk.title), ""])
-    facts = _facts(talk)
+    facts = _facts(talk) + ([_links(talk)] if talk.links else [])
     if facts:
-        out.extend([*facts, ""])
-    if talk.links:
-        out.extend([_links(talk), ""])
+        out.extend([*_hard_breaks(facts), ""])
     for block in talk.blocks:
         write_block(block, out)
 

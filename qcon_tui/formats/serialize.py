@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..model import (
+    SPAN_STYLES,
     Block,
+    Cell,
     Code,
     Day,
     Diagnostic,
@@ -23,7 +25,9 @@ from ..model import (
     Notebook,
     Paragraph,
     Quote,
+    Span,
     Speaker,
+    Table,
     Talk,
     slugify,
     unique_ids,
@@ -36,16 +40,18 @@ Where = tuple[str | int, ...]
 #: Optional talk facts that are plain strings, in the order they are written.
 TALK_FACTS = ("track", "date", "start", "end", "room")
 BLOCK_KEYS = {
-    "paragraph": ("text",),
-    "heading": ("text", "level"),
+    "paragraph": ("text", "spans"),
+    "heading": ("text", "level", "spans"),
     "list": ("ordered", "start", "items"),
     "code": ("text", "language"),
-    "quote": ("text",),
+    "quote": ("text", "spans"),
+    "table": ("header", "rows", "align"),
 }
+SPAN_KEYS = ("start", "end", "style", "target")
 NOTEBOOK_KEYS = ("title", "intro", "days")
 DAY_KEYS = ("title", "talks")
 TALK_KEYS = ("id", "title", "speakers", *TALK_FACTS, "links", "notes")
-ITEM_KEYS = ("text", "items", "items_ordered")
+ITEM_KEYS = ("text", "items", "items_ordered", "spans")
 
 # --------------------------------------------------------------------------- model -> dict
 
@@ -104,19 +110,44 @@ def block_to_dict(block: Block, *, lines: bool = True) -> dict:
         if block.ordered and block.start != 1:
             out["start"] = block.start
         out["items"] = [_item_to_dict(item, lines=lines) for item in block.items]
+    elif isinstance(block, Table):
+        out["header"] = [_cell_to_dict(cell) for cell in block.header]
+        out["rows"] = [[_cell_to_dict(cell) for cell in row] for row in block.rows]
+        if any(block.align):
+            out["align"] = list(block.align)
     else:
         out["text"] = block.text
         if isinstance(block, Heading):
             out["level"] = block.level
         elif isinstance(block, Code) and block.language:
             out["language"] = block.language
+        if not isinstance(block, Code) and block.spans:
+            out["spans"] = spans_to_list(block.spans)
     if lines:
         out["line"] = block.line
     return out
 
 
+def spans_to_list(spans: tuple[Span, ...]) -> list[dict]:
+    """Inline spans as `{"start", "end", "style"}` mappings, with `"target"` for links."""
+    out = []
+    for span in spans:
+        data: dict[str, Any] = {"start": span.start, "end": span.end, "style": span.style}
+        if span.target is not None:
+            data["target"] = span.target
+        out.append(data)
+    return out
+
+
+def _cell_to_dict(cell: Cell) -> str | dict:
+    """A table cell: its text, or `{"text", "spans"}` when it has inline formatting."""
+    return {"text": cell.text, "spans": spans_to_list(cell.spans)} if cell.spans else cell.text
+
+
 def _item_to_dict(item: ListItem, *, lines: bool) -> dict:
     out: dict[str, Any] = {"text": item.text}
+    if item.spans:
+        out["spans"] = spans_to_list(item.spans)
     if item.children:
         out["items"] = [_item_to_dict(child, lines=lines) for child in item.children]
     if item.ordered_children:
@@ -433,14 +464,68 @@ class DictReader:
             start = self._int(data, "start", where, 1, 0, 10**9) if ordered else 1
             items = self.items(self._list(data["items"], (*where, "items"), "list items"), (*where, "items"))
             return ListBlock(items, ordered=ordered, start=start, line=line)
+        if kind == "table":
+            return self.table(data, where, line)
         text = self._required_string(data, "text", where, f"a {kind} block")
-        if kind == "heading":
-            return Heading(text, level=self._int(data, "level", where, 1, 1, 6), line=line)
         if kind == "code":
             return Code(text, language=self._optional_string(data, "language", where) or "", line=line)
+        spans = self.spans(data.get("spans"), (*where, "spans"), text)
+        if kind == "heading":
+            return Heading(text, level=self._int(data, "level", where, 1, 1, 6), line=line, spans=spans)
         if kind == "quote":
-            return Quote(text, line=line)
-        return Paragraph(text, line=line)
+            return Quote(text, line=line, spans=spans)
+        return Paragraph(text, line=line, spans=spans)
+
+    def spans(self, value: Any, where: Where, text: str) -> tuple[Span, ...]:
+        """Inline spans over `text`: each `{start, end, style[, target]}` inside the text."""
+        if value is None:
+            return ()
+        spans = []
+        for index, raw in enumerate(self._list(value, where, "spans")):
+            span_where = (*where, index)
+            data = self._mapping(raw, span_where, "a span")
+            self._check_keys(data, SPAN_KEYS, span_where, "a span")
+            start = self._int(data, "start", span_where, 0, 0, len(text))
+            end = self._int(data, "end", span_where, len(text), start, len(text))
+            style = data.get("style")
+            if style not in SPAN_STYLES:
+                raise self.fail((*span_where, "style"), f"must be one of: {', '.join(SPAN_STYLES)}")
+            target = self._optional_string(data, "target", span_where)
+            spans.append(Span(start, end, style, target))
+        return tuple(spans)
+
+    def cell(self, value: Any, where: Where) -> Cell:
+        """A table cell: text, or `{text, spans}`."""
+        if isinstance(value, str):
+            return Cell(self._string(value, where))
+        data = self._mapping(value, where, "a table cell")
+        self._check_keys(data, ("text", "spans"), where, "a table cell")
+        text = self._required_string(data, "text", where, "a table cell")
+        return Cell(text, self.spans(data.get("spans"), (*where, "spans"), text))
+
+    def table(self, data: dict, where: Where, line: int) -> Table:
+        """A `{header, rows, align}` table block."""
+        header_where = (*where, "header")
+        header = [
+            self.cell(raw, (*header_where, i))
+            for i, raw in enumerate(self._list(data.get("header") or [], header_where, "cells"))
+        ]
+        rows = []
+        rows_where = (*where, "rows")
+        for r, raw_row in enumerate(self._list(data.get("rows") or [], rows_where, "rows")):
+            row_where = (*rows_where, r)
+            rows.append(
+                tuple(
+                    self.cell(raw, (*row_where, c))
+                    for c, raw in enumerate(self._list(raw_row, row_where, "cells"))
+                )
+            )
+        align_where = (*where, "align")
+        align = [
+            self._string(raw, (*align_where, i))
+            for i, raw in enumerate(self._list(data.get("align") or [], align_where, "alignments"))
+        ]
+        return Table(tuple(header), tuple(rows), tuple(align), line)
 
     def items(self, raw_items: list, where: Where) -> tuple[ListItem, ...]:
         """List items: `{text, items}` mappings or strings; a list after an item nests under it."""
@@ -452,7 +537,7 @@ class DictReader:
                     raise self.fail(item_where, "a nested list must follow the item it belongs to")
                 last = items[-1]
                 nested = last.children + self.items(raw, item_where)
-                items[-1] = ListItem(last.text, last.line, nested, last.ordered_children)
+                items[-1] = ListItem(last.text, last.line, nested, last.ordered_children, last.spans)
             elif isinstance(raw, str):
                 items.append(ListItem(raw, line=self._line(item_where) or 0))
             else:
@@ -464,5 +549,6 @@ class DictReader:
                     sub_where = (*item_where, "items")
                     children = self.items(self._list(data["items"], sub_where, "list items"), sub_where)
                 ordered = self._bool(data, "items_ordered", item_where, False)
-                items.append(ListItem(text, self._source_line(data, item_where), children, ordered))
+                spans = self.spans(data.get("spans"), (*item_where, "spans"), text)
+                items.append(ListItem(text, self._source_line(data, item_where), children, ordered, spans))
         return tuple(items)

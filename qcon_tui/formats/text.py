@@ -401,7 +401,7 @@ def _read_text_notes(text: str, path: str | None) -> Notebook:
 
 
 def _write_blocks(blocks: tuple[Block, ...], out: list[str]) -> None:
-    from ..model import Code, Heading, Quote
+    from ..model import Code, Heading, Quote, Table
 
     for block in blocks:
         if isinstance(block, ListBlock):
@@ -420,6 +420,9 @@ def _write_blocks(blocks: tuple[Block, ...], out: list[str]) -> None:
             out.extend(f"    {line}" for line in block.text.split("\n"))
         elif isinstance(block, (Heading, Quote)):
             out.append(block.text if isinstance(block, Heading) else "> " + block.text)
+        elif isinstance(block, Table):
+            rows = (block.header, *block.rows)
+            out.extend("  " + " | ".join(" ".join(cell.text.split()) for cell in row) for row in rows)
         else:
             out.append(block.text)
         out.append("")

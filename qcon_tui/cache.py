@@ -658,10 +658,12 @@ def open_notes(path: str | os.PathLike[str], cache: ModelCache | None) -> Opened
     them is quicker than checking an entry).
     """
     from .formats import load_data, read_bytes
+    from .formats.layout import told
     from .formats.schedule import schedule_path_for
 
     data = read_bytes(path)
-    if cache is None or len(data) < MIN_SOURCE_BYTES:
+    if cache is None or len(data) < MIN_SOURCE_BYTES or told():
+        # A layout told on the command line reads the file otherwise than the entry was.
         return Opened(load_data(path, data))
     key = source_key(path, data, schedule_path_for(path))
     hit = cache.lookup(key, str(path))

@@ -344,6 +344,8 @@ class Notebook:
     source: str | None = field(default=None, compare=False)
     #: What the reader noticed while parsing (lines it could not place, ...).
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
+    #: How the reader decided the structure, in short lines ("talks: level-2 headings (17)").
+    reading: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", clean(self.title))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import Diagnostic, Notebook
+from .model import Diagnostic, Heading, Notebook
+
+#: A lone talk holding at least this many sub-headings probably holds the talks.
+MANY_HEADINGS = 3
 
 
 def check(notebook: Notebook) -> list[Diagnostic]:
@@ -35,4 +38,35 @@ def check(notebook: Notebook) -> list[Diagnostic]:
     for day in notebook.days:
         if not day.talks and day.title:
             found.append(Diagnostic(day.line, f"day {day.title!r} has no talks", "warning", path))
+        found.extend(_looks_wrong(day.talks, path))
     return sorted(found, key=lambda d: (d.path or "", d.line))
+
+
+def _looks_wrong(talks: tuple, path: str | None) -> list[Diagnostic]:
+    """Warnings for a structure that looks misread: what to look at, and the flags that fix it."""
+    found = []
+    if len(talks) == 1:
+        headings = sum(1 for block in talks[0].blocks if isinstance(block, Heading))
+        if headings >= MANY_HEADINGS:
+            found.append(
+                Diagnostic(
+                    talks[0].line,
+                    f"one talk holds {headings} sub-headings: if they are the talks, "
+                    "say so with --talks LEVEL (h1..h6) or `talks:` in front matter",
+                    "warning",
+                    path,
+                )
+            )
+    for index, talk in enumerate(talks):
+        neighbours = talks[max(0, index - 1) : index] + talks[index + 1 : index + 2]
+        if not talk.blocks and neighbours and all(other.blocks for other in neighbours):
+            found.append(
+                Diagnostic(
+                    talk.line,
+                    f"talk {talk.title!r} has no notes while the talks beside it do: "
+                    "a sub-heading or a placeholder?",
+                    "warning",
+                    path,
+                )
+            )
+    return found

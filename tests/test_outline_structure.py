@@ -226,3 +226,70 @@ def test_real_notes_by_others_are_read_right() -> None:
     assert mean_f1 >= 0.95, [(s.name, round(s.f1, 2)) for s in scores]
     assert worst >= 0.85, [(s.name, round(s.f1, 2)) for s in scores]
     assert day_accuracy >= 0.95, [(s.name, round(s.day_accuracy, 2)) for s in scores]
+
+
+# --------------------------------------------------------------------------- telling the layout
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "qcon_tui", *args], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
+
+
+def test_validate_says_how_a_file_was_read_and_warns_when_it_looks_wrong() -> None:
+    result = run_cli("validate", str(FIXTURES / "one-section.md"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(
+        "read as: days: none named; one day; talks: level-2 headings (1); level-3 headings: sub-headings"
+    )
+    assert any("one talk holds 3 sub-headings" in line and "--talks" in line for line in lines)
+
+
+def test_talks_override_on_the_command_line_fixes_a_wrong_guess() -> None:
+    guessed = json.loads(run_cli("list", "--json", str(FIXTURES / "one-section.md")).stdout)
+    assert [t["title"] for d in guessed["days"] for t in d["talks"]] == ["Backend"]
+    told = run_cli("list", "--json", "--talks", "h3", str(FIXTURES / "one-section.md"))
+    assert told.returncode == 0, told.stderr
+    data = json.loads(told.stdout)
+    assert [t["title"] for d in data["days"] for t in d["talks"]] == [
+        "Queues Everywhere",
+        "Boring Databases",
+        "Caching Carefully",
+    ]
+    validated = run_cli("validate", "--talks", "h3", str(FIXTURES / "one-section.md"))
+    assert "talks: level-3 headings (as told) (3)" in validated.stdout
+    assert "warning" not in validated.stdout
+
+
+def test_layout_in_front_matter_and_a_bad_value_on_the_command_line() -> None:
+    text = "---\ntalks: h3\ndays: none\n---\n" + (FIXTURES / "one-section.md").read_text()
+    notebook = read_markdown(text)
+    assert [talk.title for talk in notebook.talks] == [
+        "Queues Everywhere",
+        "Boring Databases",
+        "Caching Carefully",
+    ]
+    assert {talk.track for talk in notebook.talks} == {"Backend"}
+    bad = run_cli("list", "--talks", "h9", str(FIXTURES / "one-section.md"))
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("qcon-tui: error:") or "invalid choice" in bad.stderr
+
+
+def test_days_override_names_the_day_level() -> None:
+    text = "# Notes\n\n## Morning\n\n### First\n\na\n\n### Second\n\nb\n\n## Afternoon\n\n### Third\n\nc\n"
+    from qcon_tui.formats.layout import Layout
+
+    notebook = read_markdown(text, layout=Layout(days="h2"))
+    assert outline(notebook) == [("Morning", ["First", "Second"]), ("Afternoon", ["Third"])]
+
+
+def test_talks_made_only_of_two_sub_sections_are_still_talks() -> None:
+    text = (
+        "# Conf\n\n## Talk One\n\n### Problem\n\nx\n\n### Solution\n\ny\n\n"
+        "## Talk Two\n\n### Background\n\nz\n\n### Results\n\nw\n"
+    )
+    notebook = read_markdown(text)
+    assert outline(notebook) == [("", ["Talk One", "Talk Two"])]
+    assert [block.text for block in notebook.talks[1].blocks][:1] == ["Background"]

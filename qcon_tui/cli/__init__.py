@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from .. import __version__
 from . import notes, serve, state, topics
 from .browse import build_browse_parser, cmd_browse
-from .common import PROG, DataError, Handler, Parser, UsageError, err
+from .common import PROG, DataError, Handler, Parser, UsageError, err, tell_layout
 
 __all__ = ["build_parser", "main"]
 
@@ -48,10 +48,13 @@ def _dispatch(argv: Sequence[str]) -> int:
         if args.command is None:
             parser.print_help()
             return 0
+        tell_layout(args)
         return handlers[args.command](args)
     if argv and argv[0] == "--version":
         parser.parse_args(["--version"])
-    return cmd_browse(build_browse_parser().parse_args(argv), commands=handlers)
+    args = build_browse_parser().parse_args(argv)
+    tell_layout(args)
+    return cmd_browse(args, commands=handlers)
 
 
 #: Errors of writing to standard output: told as such, not as a bug.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from .common import PROG, Parser, UsageError
+from .common import PROG, Parser, UsageError, add_layout
 
 if TYPE_CHECKING:
     from ..cache import Opened
@@ -112,6 +112,7 @@ def build_browse_parser() -> argparse.ArgumentParser:
         help="notes file, or a directory of them to browse as a library (default: the bundled notes)",
     )
     parser.add_argument("--talk", metavar="ID", help="open this talk (id or title)")
+    add_layout(parser)
     parser.add_argument("--search", metavar="QUERY", help="start with this search")
     parser.add_argument("--theme", metavar="NAME", help="colour theme (default: picked for the terminal)")
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")

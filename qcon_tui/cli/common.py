@@ -55,8 +55,31 @@ def warn(message: str) -> None:
 
 
 def add_path(parser: argparse.ArgumentParser) -> None:
-    """The optional PATH argument of most commands."""
+    """The optional PATH argument of most commands, and the layout overrides that go with it."""
     parser.add_argument("path", nargs="?", metavar="PATH", help="notes file (default: the bundled notes)")
+    add_layout(parser)
+
+
+def add_layout(parser: argparse.ArgumentParser) -> None:
+    """`--days LEVEL` and `--talks LEVEL`: say how a Markdown file is laid out when the guess is wrong."""
+    from ..formats.layout import LAYOUT_VALUES
+
+    for role in ("days", "talks"):
+        parser.add_argument(
+            f"--{role}",
+            choices=LAYOUT_VALUES,
+            metavar="LEVEL",
+            help=f"Markdown: the {role} are these headings ({', '.join(LAYOUT_VALUES)}); default: guessed",
+        )
+
+
+def tell_layout(args: argparse.Namespace) -> None:
+    """Pass `--days`/`--talks` from the command line on to the Markdown reader."""
+    from ..formats.layout import Layout, tell
+
+    layout = Layout(getattr(args, "days", None), getattr(args, "talks", None))
+    if layout:
+        tell(layout)
 
 
 def add_talk(parser: argparse.ArgumentParser) -> None:
@@ -80,11 +103,7 @@ def warn_sidecar_errors(notebooks: Iterable[Notebook]) -> None:
 
 
 def _sidecar_errors(notebook: Notebook) -> list[Diagnostic]:
-    return [
-        d
-        for d in notebook.diagnostics
-        if d.severity == "error" and d.path and d.path != notebook.source
-    ]
+    return [d for d in notebook.diagnostics if d.severity == "error" and d.path and d.path != notebook.source]
 
 
 def load_notebook(path: str | None) -> Notebook:

@@ -13,6 +13,7 @@ from .common import (
     Handler,
     UsageError,
     add_json,
+    add_layout,
     add_path,
     add_talk,
     console,
@@ -232,6 +233,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{shown}:{error.line or 1}: error: {error.message}")
             errors += 1
             continue
+        if notebook.reading:
+            print(f"{shown}: read as: {'; '.join(notebook.reading)}")
         diagnostics = check(notebook)
         for d in diagnostics:
             print(f"{d.path or clean(notes_path)}:{d.line}: {d.severity}: {d.message}")
@@ -269,7 +272,10 @@ def register(sub: Any) -> dict[str, Handler]:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     handlers["export"] = cmd_export
 
-    p = sub.add_parser("validate", help="check notes files: PATH:LINE: message; exit 1 on errors")
+    p = sub.add_parser(
+        "validate", help="check notes files: how each was read, then PATH:LINE: message; exit 1 on errors"
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
+    add_layout(p)
     handlers["validate"] = cmd_validate
     return handlers

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..model import Block, Code, Diagnostic, Heading, ListBlock, Notebook, Paragraph, Speaker, assign_ids
+from .layout import LAYOUT_VALUES, Layout, told
 from .markdown_meta import fact, parse_speakers, split_time_prefix, time_only
 from .markdown_tokens import BOLD_LEVEL, Node, parse_nodes, prepass, shift
 from .sniff import looks_like_markdown as looks_like_markdown  # re-exported
-from .structure import LAYOUT_VALUES, Layout, Outline, decide, find_title
+from .structure import Outline, decide, find_title
 
 _SHORTCODE_RE = re.compile(r":[a-z0-9_+-]{1,40}:$")
 _BARE_META_RE = re.compile(r"^(?P<key>[A-Za-z][\w-]{0,30}):[ \t]*(?P<value>.*)$")
@@ -78,17 +79,15 @@ def _layout(meta: dict, given: Layout | None, diagnostics: list[Diagnostic]) -> 
             continue
         value = str(value).strip().lower()
         if value in LAYOUT_VALUES:
-            setattr(layout, key, value)
+            layout = replace(layout, **{key: value})
         else:
             diagnostics.append(
                 Diagnostic(
                     1, f"front matter {key}: {value!r} is not one of {', '.join(LAYOUT_VALUES)}; ignored"
                 )
             )
-    if given is not None:
-        layout.days = given.days or layout.days
-        layout.talks = given.talks or layout.talks
-    return layout
+    given = given if given is not None else told()
+    return Layout(given.days or layout.days, given.talks or layout.talks)
 
 
 # --------------------------------------------------------------------------- sections
@@ -334,6 +333,7 @@ def read_markdown_explained(
         days=tuple(assign_ids(talks_by_day)),
         source=path,
         diagnostics=tuple(replace(d, path=path) for d in sorted(diagnostics, key=lambda d: d.line)),
+        reading=tuple(outline.explain),
     )
     return notebook, outline
 

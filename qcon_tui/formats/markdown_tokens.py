@@ -16,17 +16,24 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..model import Block, Cell, Code, ListBlock, ListItem, Paragraph, Quote, Span, Table
-
-#: The pseudo-level of a whole-line bold title: deeper than any ATX heading.
-BOLD_LEVEL = 7
-#: The pseudo-level of a lone title-like line, used only when nothing else marks talks.
-LINE_LEVEL = 8
+from .layout import BOLD_LEVEL as BOLD_LEVEL
+from .layout import LINE_LEVEL as LINE_LEVEL
 
 _ATX_NO_SPACE_RE = re.compile(r"^( {0,3})(#{1,6})(?=[^\s#!])")
 _ATX_SPACED_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BULLET_RE = re.compile(r"^([ \t]*)[•·‣◦▪●○][ \t]+")
-_ANCHOR_ATTR_RE = re.compile(r"[ \t]*\{#[\w.:-]{1,100}\}$")
+_ANCHOR_ID_RE = re.compile(r"#[\w.:-]{1,100}")
+
+
+def _drop_anchor(text: str) -> str:
+    """`Reading list {#reading-list}` → `Reading list` (a heading id attribute is markup)."""
+    if not text.endswith("}"):
+        return text
+    start = text.rfind("{")
+    if start < 0 or not _ANCHOR_ID_RE.fullmatch(text, start + 1, len(text) - 1):
+        return text
+    return text[:start].rstrip()
 
 
 @dataclass
@@ -211,7 +218,7 @@ class _Walker:
             kind = tok.type
             if kind == "heading_open":
                 value = strip_inline(self.inline(self.tokens[i + 1]))
-                text = _ANCHOR_ATTR_RE.sub("", value.text) if value.text.endswith("}") else value.text
+                text = _drop_anchor(value.text)
                 spans = tuple(shift(value.spans, 0, 0, len(text)))
                 out.append(Node("head", self.line(tok), int(tok.tag[1]), text, spans))
                 i = self.close_of(i) + 1

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ..model import ListBlock, Paragraph, Span, Table, iter_items
+from .layout import BOLD_LEVEL, LINE_LEVEL, Layout, layout_level
 from .markdown_meta import is_meta, time_only
-from .markdown_tokens import BOLD_LEVEL, LINE_LEVEL, Node, shift
+from .markdown_tokens import Node, shift
 from .text import is_day_line, looks_like_title
 
 Role = str  # "title" | "day" | "group" | "talk" | "sub" | "aside" | "slot"
@@ -48,28 +49,6 @@ _ASIDE_NAMES = re.compile(
     r"acknowledge?ments|license|tl ?dr|recap|highlights|next steps|(?:coffee |lunch )?breaks?|lunch|"
     r"coffee|dinner|party|venue|travel|sponsors?|see also)$"
 )
-
-
-@dataclass
-class Layout:
-    """How the user says the file is laid out: `h1`..`h6`, `bold` or `none` per role."""
-
-    days: str | None = None
-    talks: str | None = None
-
-
-LAYOUT_VALUES = ("h1", "h2", "h3", "h4", "h5", "h6", "bold", "none")
-
-
-def layout_level(value: str | None) -> int | None:
-    """The heading level a layout value names (`bold` is the bold-title level); 0 for none."""
-    if value is None:
-        return None
-    if value == "none":
-        return 0
-    if value == "bold":
-        return BOLD_LEVEL
-    return int(value[1])
 
 
 @dataclass
@@ -363,7 +342,9 @@ def _talk_level(scope: list[int], nodes: list[Node], tree: _Tree, sub_levels: se
             return level
         kids = sorted(len(tree.kids(i, deeper)) for i in holding)
         own = sorted(tree.own_blocks(i) for i in holding)
-        if kids[len(kids) // 2] >= 2 and own[len(own) // 2] <= 1:
+        # Without days, a level groups when its sections hold several sessions each and
+        # say little themselves: two will do when one of them is named for talks.
+        if own[len(own) // 2] <= 1 and kids[len(kids) // 2] >= (2 if named else 3):
             continue
         return level
     return usable[-1]

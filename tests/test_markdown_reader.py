@@ -76,20 +76,25 @@ def test_blog_post_with_day_headings_and_talk_subheadings() -> None:
     notebook = read("qcon-london-2019-notes.md")
     assert notebook.title == "qcon london 2019 notes"  # no title heading: from the file name
     assert outline(notebook) == [
-        (
-            "Day 1",
-            ["Day 1", "Keynote: The Future of Software Engineering", "Serverless in Production"],
-        ),
+        ("Day 1", ["Keynote: The Future of Software Engineering", "Serverless in Production"]),
         ("Day 2", ["Observability Beyond Logs"]),
     ]
-    # Notes between a day heading and its first talk become a talk named after the day.
-    preamble = notebook.days[0].talks[0]
-    assert preamble.blocks == (Paragraph("Notes from the first day, written on the train home.", line=3),)
+    # Notes between a day heading and its first talk are not a talk: they join the
+    # intro, under the day's name, so no word is lost.
+    assert notebook.intro == (
+        Heading("Day 1", level=1, line=1),
+        Paragraph("Notes from the first day, written on the train home.", line=3),
+    )
+
+
+def test_a_day_with_notes_and_no_talks_keeps_them_as_one_talk() -> None:
+    notebook = read_markdown("# Notes\n\n## Day 1\n\nall day long\n\n## Day 2\n\n### A Talk\n\nx\n")
+    assert outline(notebook) == [("Day 1", ["Day 1"]), ("Day 2", ["A Talk"])]
 
 
 def test_speaker_lines_become_metadata_and_leave_the_notes() -> None:
     notebook = read("qcon-london-2019-notes.md")
-    keynote, serverless = notebook.days[0].talks[1:]
+    keynote, serverless = notebook.days[0].talks
     assert keynote.speakers == (Speaker("Jane Doe", "Acme Corp"),)
     assert (keynote.start, keynote.end) == ("09:00", "09:50")
     assert serverless.speakers == (Speaker("John Smith"), Speaker("Ana Lopez", "Cloudy Ltd"))
@@ -99,7 +104,7 @@ def test_speaker_lines_become_metadata_and_leave_the_notes() -> None:
 
 
 def test_deeper_headings_inside_a_talk_are_sub_headings() -> None:
-    serverless = read("qcon-london-2019-notes.md").days[0].talks[2]
+    serverless = read("qcon-london-2019-notes.md").days[0].talks[1]
     assert serverless.blocks == (
         Paragraph("Lessons learned from running FaaS at scale.", line=18, spans=(Span(29, 33, "bold"),)),
         Heading("Cold starts", level=1, line=20),

@@ -58,6 +58,19 @@ def test_a_heading_under_every_talk_does_not_turn_talks_into_groups() -> None:
     ]
     # The table of contents of anchor links is intro, and names no days.
     assert "Opening" in intro_text(notebook)
+    # A names-only heading opening every talk gives the speakers, and leaves the notes.
+    assert [[s.name for s in talk.speakers] for talk in notebook.talks] == [
+        ["Grace Example"],
+        ["Lin Sample", "Raj Example"],
+        ["Someone Else"],
+    ]
+    assert notebook.talks[0].blocks == (Paragraph("notes on the keynote", line=10),)
+
+
+def test_a_sub_heading_opening_only_some_talks_stays_a_sub_heading() -> None:
+    text = "# C\n\n## One\n\n### Ann Example\n\nx\n\n## Two\n\ny\n\n## Three\n\n### The Problem\n\nz\n"
+    notebook = read_markdown(text)
+    assert [talk.speakers for talk in notebook.talks] == [(), (), ()]
 
 
 def test_category_sections_become_tracks_not_talks() -> None:

@@ -13,6 +13,7 @@ shallowest heading at the top that is not a day, else the file name.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -103,6 +104,8 @@ class _Section:
     track: str | None = None
     slot: tuple[str, str | None] | None = None
     preamble: bool = False
+    level: int = 0
+    speakers: tuple[Speaker, ...] = ()
 
 
 def _blocks(nodes: list[Node], base: int, diagnostics: list[Diagnostic]) -> list[Block]:
@@ -187,6 +190,8 @@ def _take_meta(section: _Section) -> dict:
 def _talk_fields(section: _Section, base: int, diagnostics: list[Diagnostic]) -> dict:
     """The keyword arguments of a `Talk` (minus its id) for a gathered section."""
     facts = _take_meta(section)
+    if section.speakers and "speakers" not in facts:
+        facts["speakers"] = section.speakers
     if section.slot and "start" not in facts:
         facts["start"], facts["end"] = section.slot
     if facts.get("end") is None:
@@ -208,6 +213,77 @@ def _pending_time(section: _Section) -> tuple[str, str | None] | None:
     if slot:
         section.nodes.pop()
     return slot
+
+
+_NAME_WORD_RE = re.compile(r"[A-ZÀ-Þ][\w'’.!-]{0,30}|van|von|de|der|da|di|du|le|la|bin")
+_NAME_SEP_RE = re.compile(r"\s*(?:,|&|\band\b)\s*")
+
+
+def _looks_like_names(text: str) -> bool:
+    """`Grace Example`, `Lin Sample, Raj Example`: short capitalised names, nothing else."""
+    if not text or len(text) > 80 or text.endswith(":"):
+        return False
+    parts = [part for part in _NAME_SEP_RE.split(text) if part]
+    return bool(parts) and all(
+        1 <= len(words := part.split()) <= 4
+        and all(_NAME_WORD_RE.fullmatch(word) and word.lower() not in _TITLE_WORDS for word in words)
+        for part in parts
+    )
+
+
+#: Words that start titles, not names: "The Problem" is a sub-heading.
+_TITLE_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "in",
+        "on",
+        "to",
+        "with",
+        "how",
+        "why",
+        "what",
+        "when",
+        "my",
+        "our",
+        "your",
+        "this",
+        "that",
+    ]
+)
+
+
+def _speaker_headings(sections: list[_Section]) -> None:
+    """When most talks open with a sub-heading that is only names, those are the speakers.
+
+    `## Talk` then `#### Grace Example` under every talk: the names leave the notes and
+    become the talk's speakers. A name used by several talks (`Topics`) is a sub-heading.
+    """
+    openers = [s.nodes[0] if s.nodes and s.nodes[0].kind == "head" else None for s in sections]
+    texts = Counter(node.text.strip() for node in openers if node is not None)
+    named = [
+        node is not None and texts[node.text.strip()] == 1 and _looks_like_names(node.text.strip())
+        for node in openers
+    ]
+    if len(sections) < 2 or sum(named) * 3 < len(sections) * 2:
+        return
+    # Sub-sections come in twos and threes; a speaker line is mostly the only heading of its level.
+    alone = sum(
+        1
+        for section, node, is_name in zip(sections, openers, named, strict=True)
+        if is_name
+        and node is not None
+        and sum(1 for n in section.nodes if n.kind == "head" and n.level == node.level) == 1
+    )
+    if alone * 2 < sum(named):
+        return
+    for section, node, is_name in zip(sections, openers, named, strict=True):
+        if is_name and node is not None:
+            section.speakers = parse_speakers("speakers", node.text.strip())
+            section.nodes.pop(0)
 
 
 def _talk_title(text: str) -> str:
@@ -279,7 +355,7 @@ def read_markdown_explained(
         if role == "day":
             days.append((label, node.line, []))
             track, slot = None, None
-            current = _Section(label, node.line, preamble=True)
+            current = _Section(label, node.line, preamble=True, level=node.level)
             days[-1][2].append(current)
         elif role == "aside":
             if node.level <= track_level:
@@ -303,12 +379,19 @@ def read_markdown_explained(
             days[-1][2].append(section)
             current = section
 
+    _speaker_headings([section for _t, _l, sections in days for section in sections if not section.preamble])
     base = outline.talk_level
     talks_by_day: list[tuple[str, int, list[dict]]] = []
     for day_title, day_line, sections in days:
         talks = []
         for section in sections:
             if section.preamble and not any(n.kind == "block" for n in section.nodes):
+                continue
+            if section.preamble and len(sections) > 1:
+                # A day's own notes before its talks are not a talk: they join the intro,
+                # under the day's name. A day with no talks keeps them as one talk.
+                heading = Node("head", section.line, max(1, section.level), section.title)
+                intro.nodes.extend([heading, *section.nodes])
                 continue
             talks.append(_talk_fields(section, base, diagnostics))
         talks_by_day.append((day_title, day_line, talks))

@@ -248,8 +248,8 @@ class _Walker:
                 continue
             elif kind == "blockquote_open":
                 close = self.close_of(i)
-                text, spans = self.flatten(i + 1, close)
-                out.append(Node("block", self.line(tok), block=Quote(text, self.line(tok), tuple(spans))))
+                text, quoted = self.flatten(i + 1, close)
+                out.append(Node("block", self.line(tok), block=Quote(text, self.line(tok), tuple(quoted))))
                 i = close + 1
                 continue
             elif kind == "table_open":

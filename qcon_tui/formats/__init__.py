@@ -46,7 +46,7 @@ class NotesError(Exception):
     def __post_init__(self) -> None:
         # The path and message hold names from outside (file names, YAML keys): made
         # harmless here, so no way of printing an error can reach a terminal raw.
-        self.message = clean(self.message)
+        self.message = " ".join(clean(self.message).split("\n"))  # one line, always
         self.path = None if self.path is None else clean(self.path)
 
     def __str__(self) -> str:

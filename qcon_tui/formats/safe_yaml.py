@@ -65,7 +65,7 @@ def check(text: str) -> None:
         _check_events(yaml.parse(text, Loader=FastLoader), expansion_limit(text))
     except YAMLLimitError:
         raise
-    except yaml.YAMLError:
+    except (yaml.YAMLError, UnicodeEncodeError):  # libyaml's refusals; the Python parser decides
         _check_events(yaml.parse(text, Loader=yaml.SafeLoader), expansion_limit(text))
 
 
@@ -131,4 +131,7 @@ def safe_load(text: str) -> Any:
 def compose(text: str) -> yaml.Node | None:
     """The node tree of `text` (safe loader, nothing constructed) after `check`."""
     check(text)
-    return yaml.compose(text, Loader=FastLoader)
+    try:
+        return yaml.compose(text, Loader=FastLoader)
+    except (yaml.YAMLError, UnicodeEncodeError):  # libyaml's refusals; the Python parser decides
+        return yaml.compose(text, Loader=yaml.SafeLoader)

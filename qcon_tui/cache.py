@@ -40,10 +40,10 @@ import tempfile
 import time
 import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .fsutil import fsync_dir, read_regular
@@ -66,7 +66,9 @@ from .model import (
     Table,
     Talk,
 )
-from .search import IndexParts, SearchIndex
+
+if TYPE_CHECKING:
+    from .search import SearchIndex
 
 #: Environment: a folder to use instead of the user cache folder, and a switch to turn it off.
 CACHE_DIR_ENV = "QCON_TUI_CACHE_DIR"
@@ -625,6 +627,8 @@ def _decode(data: bytes, key: SourceKey, source: str | None) -> Cached:
     vocab = str(words, "utf-8").split("\n") if words else []
     if len(vocab) != meta["words"]:
         raise CacheError("vocabulary size mismatch")
+    from .search import IndexParts, SearchIndex  # not before a big file needs it (start-up)
+
     parts = IndexParts(vocab, bytes(sections[b"OFFS"]), bytes(sections[b"DOCS"]), _inflate(sections[b"CODE"]))
     return Cached(notebook, SearchIndex.from_parts(notebook, parts))
 
@@ -651,11 +655,14 @@ class Opened:
             self.index = index
 
 
-def open_notes(path: str | os.PathLike[str], cache: ModelCache | None) -> Opened:
+def open_notes(
+    path: str | os.PathLike[str], cache: ModelCache | Callable[[], ModelCache | None] | None
+) -> Opened:
     """Read the notes at `path`, from `cache` when it holds them unchanged.
 
-    Raises `NotesError` like `formats.load`. Small files skip the cache (parsing
-    them is quicker than checking an entry).
+    `cache` may be a function giving the cache, called only for a file big enough
+    to use it. Raises `NotesError` like `formats.load`. Small files skip the cache
+    (parsing them is quicker than checking an entry).
     """
     from .formats import load_data, read_bytes
     from .formats.layout import told
@@ -665,6 +672,10 @@ def open_notes(path: str | os.PathLike[str], cache: ModelCache | None) -> Opened
     if cache is None or len(data) < MIN_SOURCE_BYTES or told():
         # A layout told on the command line reads the file otherwise than the entry was.
         return Opened(load_data(path, data))
+    if not isinstance(cache, ModelCache):
+        cache = cache()
+        if cache is None:
+            return Opened(load_data(path, data))
     key = source_key(path, data, schedule_path_for(path))
     hit = cache.lookup(key, str(path))
     if hit is not None:

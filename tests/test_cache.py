@@ -392,3 +392,19 @@ def test_inline_spans_and_tables_survive_the_cache(tmp_path: Path) -> None:
     assert blocks == notebook.talks[0].blocks
     assert sum(len(getattr(block, "spans", ())) for block in blocks) >= 4
     assert any(block.kind == "table" for block in blocks)
+
+
+def test_a_big_file_says_it_is_being_read_on_a_terminal(tmp_path: Path, monkeypatch, capsys) -> None:
+    from qcon_tui.cli import browse
+
+    hostile = tmp_path / "notes\x1b]2;x\x07.txt"
+    hostile.write_text("Title\n\nday 1\n\nA Talk Title\n\nsome notes\n", "utf-8")
+    with browse._reading_note(str(hostile)):
+        pass
+    assert capsys.readouterr().err == ""  # small, or not a terminal: nothing said
+    monkeypatch.setattr(browse, "PROGRESS_BYTES", 0)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with browse._reading_note(str(hostile)):
+        said = capsys.readouterr().err
+    assert said.startswith("qcon-tui: reading notes␛]2;x␇.txt (")
+    assert capsys.readouterr().err == "\r\x1b[K"  # wiped before the browser draws

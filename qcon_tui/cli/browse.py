@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -59,7 +61,7 @@ def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = Tr
         from ..cache import default_cache, open_notes
         from ..paths import bundled_notes
 
-        opened = open_notes(path if path is not None else bundled_notes(), default_cache() if cache else None)
+        opened = open_notes(path if path is not None else bundled_notes(), default_cache if cache else None)
         source = opened.notebook
     start: Talk | None = None
     if talk:
@@ -71,6 +73,36 @@ def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = Tr
     return Start(source, loader, start, opened)
 
 
+#: A notes file this big takes a moment to read without the cache: the terminal is told.
+PROGRESS_BYTES = 8 * 2**20
+
+
+@contextmanager
+def _reading_note(path: str | None) -> Iterator[None]:
+    """Say "reading NAME (73 MiB)…" on a terminal while a big notes file loads, then wipe it.
+
+    The browser's screen cannot show anything before the notes are read; without
+    this a first open of a very large file is a blank terminal for seconds.
+    """
+    try:
+        size = os.path.getsize(path) if path is not None and os.path.isfile(path) else 0
+    except OSError:
+        size = 0
+    if size < PROGRESS_BYTES or not sys.stderr.isatty():
+        yield
+        return
+    from ..model import clean
+
+    name = clean(os.path.basename(path or ""))
+    sys.stderr.write(f"{PROG}: reading {name} ({size / 2**20:.0f} MiB)…")
+    sys.stderr.flush()
+    try:
+        yield
+    finally:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
+
 def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
     """Open the browser on a notes file, or a directory of them (a library).
 
@@ -80,7 +112,8 @@ def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
     path = args.path
     if path is not None and not os.path.exists(path) and os.sep not in path and "." not in path:
         raise UsageError(f"no such command or file: {path!r} (commands: {', '.join(commands)})")
-    start = resolve_start(path, args.talk, cache=not args.no_cache)
+    with _reading_note(path):
+        start = resolve_start(path, args.talk, cache=not args.no_cache)
     from ..tui.app import QconApp
 
     app = QconApp(

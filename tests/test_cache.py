@@ -338,10 +338,13 @@ def test_the_user_cache_folder_follows_xdg(monkeypatch, tmp_path: Path) -> None:
 def test_the_browser_reads_a_big_file_through_the_cache_and_stores_its_index(
     generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from qcon_tui.cli import browse
     from qcon_tui.cli.browse import resolve_start
     from qcon_tui.tui.session import BrowserSession
 
+    assert browse.CACHE_FROM_BYTES == cache_module.MIN_SOURCE_BYTES
     monkeypatch.setattr(cache_module, "MIN_SOURCE_BYTES", 0)
+    monkeypatch.setattr(browse, "CACHE_FROM_BYTES", 0)
     first = resolve_start(str(generated))
     assert first.opened is not None and first.opened.index is None
     session = BrowserSession(first.source, opened=first.opened)
@@ -351,14 +354,16 @@ def test_the_browser_reads_a_big_file_through_the_cache_and_stores_its_index(
     reopened = BrowserSession(second.source, opened=second.opened).ensure_index()
     assert reopened.indexes == (second.opened.index,), "the cache's index is used, not rebuilt"
     assert [h.talk.id for h in reopened.search("micro")] == [h.talk.id for h in built.search("micro")]
-    assert resolve_start(str(generated), cache=False).opened.key is None  # --no-cache
+    assert resolve_start(str(generated), cache=False).opened is None  # --no-cache
 
 
 def test_a_reloaded_notebook_does_not_store_the_old_index(generated: Path, monkeypatch) -> None:
+    from qcon_tui.cli import browse
     from qcon_tui.cli.browse import resolve_start
     from qcon_tui.tui.session import BrowserSession
 
     monkeypatch.setattr(cache_module, "MIN_SOURCE_BYTES", 0)
+    monkeypatch.setattr(browse, "CACHE_FROM_BYTES", 0)
     start = resolve_start(str(generated))
     session = BrowserSession(start.source, opened=start.opened)
     session.replace_notebook(qcon_tui.load(str(generated)))
@@ -408,3 +413,14 @@ def test_a_big_file_says_it_is_being_read_on_a_terminal(tmp_path: Path, monkeypa
         said = capsys.readouterr().err
     assert said.startswith("qcon-tui: reading notes␛]2;x␇.txt (")
     assert capsys.readouterr().err == "\r\x1b[K"  # wiped before the browser draws
+
+
+def test_the_bundled_notes_start_without_the_cache_module() -> None:
+    import subprocess
+
+    code = (
+        "import sys; from qcon_tui.cli.browse import resolve_start; s = resolve_start(None); "
+        "print(s.opened is None, 'qcon_tui.cache' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False"]

@@ -58,11 +58,18 @@ def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = Tr
                 source = source.adding(entry)
             loader = None
     else:
-        from ..cache import default_cache, open_notes
         from ..paths import bundled_notes
 
-        opened = open_notes(path if path is not None else bundled_notes(), default_cache if cache else None)
-        source = opened.notebook
+        target = path if path is not None else str(bundled_notes())
+        if cache and _worth_caching(target):
+            from ..cache import default_cache, open_notes
+
+            opened = open_notes(target, default_cache)
+            source = opened.notebook
+        else:
+            from .. import load
+
+            source = load(target)
     start: Talk | None = None
     if talk:
         notebooks = source.notebooks if isinstance(source, Library) else (source,)
@@ -71,6 +78,18 @@ def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = Tr
         except TalkNotFound as error:
             raise UsageError(str(error)) from None
     return Start(source, loader, start, opened)
+
+
+#: Smaller notes files parse faster than the cache could be checked (`cache.MIN_SOURCE_BYTES`);
+#: for them the cache module is not even imported, so start-up stays at the floor.
+CACHE_FROM_BYTES = 512 * 1024
+
+
+def _worth_caching(path: str) -> bool:
+    try:
+        return os.path.getsize(path) >= CACHE_FROM_BYTES
+    except OSError:
+        return False  # `load` says what is wrong with it
 
 
 #: A notes file this big takes a moment to read without the cache: the terminal is told.

@@ -13,9 +13,10 @@ from .model import Talk
 __all__ = ["schedule_order", "start_minutes"]
 
 # "9:00", "09.30", "14h15", "2:30 pm", "2pm": hours, optional minutes, optional am/pm.
-# Its runs of optional spaces can backtrack against each other, so it only ever sees
-# a stripped value of at most `_MAX_TIME_CHARS` (a start time is never longer).
-_TIME_RE = re.compile(r"^\s*(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$", re.IGNORECASE)
+# Matched against the value with its spaces collapsed to one, so each space is
+# optional once (` ?`) and no two runs of spaces can backtrack against each other.
+_TIME_RE = re.compile(r"(\d{1,2})(?: ?[:.h] ?(\d{2}))? ?([ap])?\.? ?m?\.?", re.IGNORECASE)
+#: A longer value is not a start time, whatever it holds.
 _MAX_TIME_CHARS = 16
 
 
@@ -23,10 +24,10 @@ def start_minutes(value: str | None) -> int | None:
     """Minutes after midnight of a start time such as "09:30" or "2:30pm"; None if unknown."""
     if not value:
         return None
-    value = value.strip()
+    value = " ".join(value.split())
     if len(value) > _MAX_TIME_CHARS:
         return None
-    match = _TIME_RE.match(value)
+    match = _TIME_RE.fullmatch(value)
     if match is None:
         return None
     hours, minutes, half = int(match[1]), int(match[2] or 0), (match[3] or "").lower()

@@ -315,3 +315,29 @@ async def test_rows_are_built_for_what_fits_and_the_rest_is_counted() -> None:
         await settle(pilot)
         assert results.highlighted_hit() is results.hits[-1]
         assert results.built == total and results.option_count == total
+
+
+async def test_keys_are_refreshed_only_when_n_comes_or_goes(monkeypatch) -> None:
+    from textual.screen import Screen
+
+    refreshed: list[bool] = []
+    real = Screen.refresh_bindings
+
+    def counting(self: Screen) -> None:
+        refreshed.append(True)
+        real(self)
+
+    monkeypatch.setattr(Screen, "refresh_bindings", counting)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_search(pilot, "facebo")  # the open talk (the first) has no match
+        assert app.browser.check_action("step_match", (1,)) is False
+        before = len(refreshed)
+        await pilot.press("k")
+        await settle(pilot)
+        assert app.query_one(ResultsList).hits[0].talk.title == FACEBOOK
+        assert len(refreshed) == before, "a search that changes no key rebuilt the footer"
+        await pilot.press("enter")  # open the hit: now n N step through its matches
+        await settle(pilot)
+        assert app.browser.check_action("step_match", (1,)) is True
+        assert len(refreshed) > before

@@ -149,6 +149,8 @@ class BrowserScreen(Screen[None]):
         self._watcher: NotesWatcher | None = None
         self._start_talk = talk
         self._start_search = search or ""
+        #: Whether `n N` were offered when the keys were last refreshed (None: not yet).
+        self._match_keys_shown: bool | None = None
         self._loader = loader
 
     # ------------------------------------------------------------------ layout
@@ -333,7 +335,7 @@ class BrowserScreen(Screen[None]):
         results.display = True
         self.talk_tree.mark_hits([hit.talk for hit in hits])
         self._show()
-        self.refresh_bindings()
+        self._refresh_match_keys()
 
     def _end_search(self) -> None:
         self.session.end_search()
@@ -344,7 +346,19 @@ class BrowserScreen(Screen[None]):
         self.talk_tree.mark_hits(None)
         self.match_index = None
         self._show()
-        self.refresh_bindings()
+        self._refresh_match_keys()
+
+    def _refresh_match_keys(self) -> None:
+        """Refresh the keys only when `n N` come or go: a refresh rebuilds the footer, and a
+        search that keeps or keeps lacking matches in the talk on screen changes no key."""
+        shown = bool(self.session.spans_for(self.selected))
+        if shown != self._match_keys_shown:
+            self.refresh_bindings()
+
+    def refresh_bindings(self) -> None:
+        """Refresh the keys (and remember whether `n N` were offered)."""
+        self._match_keys_shown = bool(self.session.spans_for(self.selected))
+        super().refresh_bindings()
 
     def open_hit(self, hit: TalkHit) -> None:
         """Show the hit's talk with its matches lit, scrolled to the first one."""

@@ -16,6 +16,7 @@ NOTES = "Conf {n}\n\nday 1\n\nTalk {n}\n\nsome notes.\n"
 
 
 def _library(tmp_path: Path) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     for n in (1, 2, 3):
         (tmp_path / f"conf{n}.txt").write_text(NOTES.format(n=n))
     return tmp_path
@@ -95,3 +96,26 @@ def test_a_fifty_megabyte_talk_is_refused_quickly(tmp_path: Path) -> None:
         assert result.returncode == 1, result.stderr[-300:]
         [message] = result.stderr.strip().splitlines()
         assert "the limit is 1 million per talk" in message
+
+
+async def test_the_browser_s_loader_reports_a_recursing_file_and_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.tui_helpers import library_app, settle, widget_text
+
+    root = _library(tmp_path / "notes")
+    real_load = library.load
+
+    def load_failing(path):  # type: ignore[no-untyped-def]
+        if Path(path).name == "conf3.txt":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_load(path)
+
+    monkeypatch.setattr(library, "load", load_failing)
+    app = library_app(root)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        toasts = " ".join(widget_text(toast) for toast in app.screen.query("Toast"))
+        assert "conf3.txt" in toasts and "RecursionError" in toasts
+        assert [nb.title for nb in app.browser.library.notebooks] == ["Conf 1", "Conf 2"]
+        assert "Loading" not in widget_text(app.screen)

@@ -30,7 +30,6 @@ from qcon_tui.serve import (  # noqa: E402
     MAX_COLUMNS,
     MAX_ROWS,
     clamp_size,
-    process_gone,
 )
 from qcon_tui.serve.ssh import key_refusal  # noqa: E402
 from qcon_tui.serve.web import BrowserService, OfflineServer  # noqa: E402
@@ -59,6 +58,15 @@ sys.stdout.write("__GANGLION__\\n")
 sys.stdout.flush()
 time.sleep(600)
 """
+
+
+def process_gone(pid: int) -> bool:
+    """Whether process `pid` no longer runs (gone, or only a zombie is left)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+    except FileNotFoundError:
+        return True
 
 
 def _stubborn_command(tmp_path: Path) -> tuple[str, Path]:

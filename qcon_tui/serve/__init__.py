@@ -60,23 +60,6 @@ def limit_child() -> None:
         resource.setrlimit(which, (soft, hard))
 
 
-def process_gone(pid: int) -> bool:
-    """Whether process `pid` no longer runs (it is gone, or only a zombie is left)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            return handle.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
-    except FileNotFoundError:
-        return True
-    except OSError:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-        return False
-
-
 def kill_group(pgid: int, signum: int) -> None:
     """Send `signum` to every process of group `pgid`; nothing if it is gone."""
     with contextlib.suppress(ProcessLookupError, PermissionError):

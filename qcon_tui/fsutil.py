@@ -10,6 +10,23 @@ import stat
 import tempfile
 from pathlib import Path
 
+#: What tells one version of a file from the next: inode, mtime (ns) and size.
+Stamp = tuple[int, int, int]
+
+
+def file_stamp(path: str | os.PathLike[str]) -> Stamp | None:
+    """The file's `Stamp` now (one `stat`); None if it cannot be stat'ed (missing, say)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def stamp_of(st: os.stat_result) -> Stamp:
+    """The `Stamp` of a stat result already in hand (of exactly the bytes read)."""
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
 
 class NotRegularFileError(OSError):
     """The path names a FIFO, a device or a socket: nothing a file of ours can be."""

@@ -37,7 +37,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .fsutil import FileTooLargeError, NotRegularFileError, atomic_write, fsync_dir, read_regular
+from .fsutil import (
+    FileTooLargeError,
+    NotRegularFileError,
+    Stamp,
+    atomic_write,
+    file_stamp,
+    fsync_dir,
+    read_regular,
+    stamp_of,
+)
 from .model import Talk, clean, slugify
 
 if TYPE_CHECKING:
@@ -270,7 +279,7 @@ class StateStore:
         self.warnings: list[str] = []
         self._titles: dict[str, str] = {}
         self._data: dict[str, Any] = _empty_data()
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: Stamp | None = None
         self._mutex = threading.RLock()
         self.refresh(force=True)
 
@@ -313,12 +322,8 @@ class StateStore:
             warnings, self.warnings = self.warnings, []
         return warnings
 
-    def _file_stamp(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+    def _file_stamp(self) -> Stamp | None:
+        return file_stamp(self.path)
 
     def refresh(self, *, force: bool = False) -> bool:
         """Re-read the file if it changed on disk (another instance wrote); True if it did.
@@ -331,7 +336,7 @@ class StateStore:
                 return False
             try:
                 st, raw = _read_state(self.path)  # the stamp of exactly what is read
-                stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+                stamp = stamp_of(st)
             except (FileNotFoundError, NotADirectoryError):
                 data, stamp = _empty_data(), None
             except OSError as error:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from .common import PROG, Parser, UsageError, add_layout
+from .common import PROG, Parser, UsageError, add_layout, collector_paused
 
 if TYPE_CHECKING:
     from ..cache import Opened
@@ -131,7 +131,7 @@ def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
     path = args.path
     if path is not None and not os.path.exists(path) and os.sep not in path and "." not in path:
         raise UsageError(f"no such command or file: {path!r} (commands: {', '.join(commands)})")
-    with _reading_note(path):
+    with _reading_note(path), collector_paused():
         start = resolve_start(path, args.talk, cache=not args.no_cache)
     from ..tui.app import QconApp
 

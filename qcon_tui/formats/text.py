@@ -13,10 +13,7 @@ Two shapes of plain text are read:
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -334,26 +331,9 @@ def _outline_blocks(lines: list[tuple[int, str]]) -> list[Block]:
     return [items.build()] if items else []
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many acyclic objects.
-
-    A big file makes millions of small objects; without this, the collector's
-    repeated full passes over them take about as long as the parsing itself.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read_text_notes(text: str, path: str | None = None) -> Notebook:
     """Parse plain-text notes (paragraph notes or an outline) into a `Notebook`."""
-    with _no_gc():
-        return _read_text_notes(text, path)
+    return _read_text_notes(text, path)
 
 
 def _read_text_notes(text: str, path: str | None) -> Notebook:

@@ -14,7 +14,8 @@ from textual.app import App, SystemCommand
 
 from ..library import Library, LibraryEntry
 from ..model import Notebook, Talk
-from .screens.browser import NARROW_WIDTH, BrowserScreen
+from .screens.browser import BrowserScreen
+from .screens.browser_base import NARROW_WIDTH
 from .themes import ANSI_DARK as ANSI_THEME
 from .themes import TRUECOLOR_DARK as TRUECOLOR_THEME
 from .themes import app_options, pick_theme, register_themes

@@ -2,8 +2,9 @@
 
 The store module is imported on first need, after the first frame, so it costs
 nothing at start-up. Reads are in memory and safe on the UI thread; changes lock
-and fsync the file, so the app makes them from a thread worker and hears back
-through `StateChanged`.
+and fsync the file, and a refresh may wait on another process's lock, so the browser
+makes both from thread workers (`apply_change`, `refresh_state`) and hears back
+through `StateChanged`. The changes themselves are small functions of the store.
 """
 
 from __future__ import annotations
@@ -12,13 +13,23 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .messages import StateChanged
 from .widgets.talk_tree import TalkMarks
 
 if TYPE_CHECKING:
-    from ..model import Notebook
+    from ..model import Notebook, Talk
     from ..state import StateStore
 
-__all__ = ["Change", "LazyStore"]
+__all__ = [
+    "Change",
+    "LazyStore",
+    "apply_change",
+    "mark_read",
+    "reconcile",
+    "refresh_state",
+    "save_annotation",
+    "toggle_star",
+]
 
 #: One change to make in a worker: it gets the store and returns what to tell, if anything.
 Change = Callable[["StateStore"], "str | None"]
@@ -76,3 +87,73 @@ class LazyStore:
         """True when the talk is known to be read."""
         store = self._store
         return store is not None and store.get(talk_id).read
+
+
+# --------------------------------------------------------------------------- the changes
+
+
+def toggle_star(talk: Talk) -> Change:
+    """`s`: star the talk, or take its star away."""
+    return lambda store: "Starred" if store.toggle_star(talk).starred else "Star removed"
+
+
+def save_annotation(talk: Talk, text: str) -> Change:
+    """Your note on the talk becomes `text` (empty removes it)."""
+
+    def save(store: StateStore) -> str:
+        return "Note saved" if store.set_annotation(talk, text).annotation else "Note removed"
+
+    return save
+
+
+def mark_read(talk: Talk) -> Change:
+    """The talk has been on screen long enough to count as read (nothing to tell)."""
+
+    def read(store: StateStore) -> None:
+        store.mark_read(talk)
+
+    return read
+
+
+def reconcile(notebook: Notebook) -> Change:
+    """Match stored state to the notes as they are now; what that says becomes warnings."""
+
+    def match(store: StateStore) -> None:
+        store.warnings.extend(store.reconcile(notebook))
+
+    return match
+
+
+# --------------------------------------------------------------------------- in a worker
+
+
+def apply_change(lazy: LazyStore, change: Change) -> StateChanged:
+    """Open the store if need be and make one change there (in a worker thread); what to tell."""
+    from ..state import StateError
+
+    store = lazy.open()
+    if store is None:
+        return StateChanged(error=lazy.failure)
+    try:
+        told = change(store)
+    except StateError as error:
+        return StateChanged(warnings=store.take_warnings(), error=str(error))
+    return StateChanged(info=[told] if told else [], warnings=store.take_warnings())
+
+
+def refresh_state(lazy: LazyStore) -> StateChanged | None:
+    """Re-read the state file if another process changed it (in a worker thread); what to tell.
+
+    A refresh may wait on a lock another process holds, which is why it never runs on
+    the UI thread. None when the store is not open yet or nothing changed.
+    """
+    from ..state import StateError
+
+    store = lazy.loaded
+    if store is None:
+        return None
+    try:
+        changed = store.refresh()
+    except StateError as error:
+        return StateChanged(error=str(error))
+    return StateChanged(warnings=store.take_warnings()) if changed else None

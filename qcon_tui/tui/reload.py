@@ -1,30 +1,28 @@
-"""Live reload: notice that the notes file changed and carry the reader's place across.
+"""Editing and live reload: the notes file in your editor, and noticing that it changed.
 
-The app polls `NotesWatcher.changed()` on a timer (one `stat`, cheap enough for the
-UI thread), loads the file again in a thread worker, and hands the new notebook back
-with `NotesReloaded` (or the error with `NotesReloadFailed`). `carry_selection`
-finds what was selected in the new notebook.
+The browser polls on a timer from a thread worker (`poll`): `NotesWatcher.changed()`
+is one `stat`; when the file changed it is loaded again there, and the new notebook
+comes back as `NotesReloaded` (or the error as `NotesReloadFailed`); your state file
+is re-read in the same pass. `carry_selection` finds what was selected in the new
+notebook. `run_editor` hands the terminal to $VISUAL / $EDITOR and takes it back.
 """
 
 from __future__ import annotations
 
-import os
+from typing import TYPE_CHECKING
 
+from ..fsutil import file_stamp
 from ..model import Day, Notebook, Talk
+from .messages import NotesReloaded, NotesReloadFailed, StateChanged
+from .personal import LazyStore, refresh_state
 
-__all__ = ["NotesWatcher", "carry_selection", "file_stamp"]
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.message import Message
+
+__all__ = ["NotesWatcher", "carry_selection", "load_again", "poll", "run_editor"]
 
 Item = Notebook | Day | Talk
-Stamp = tuple[int, int, int]
-
-
-def file_stamp(path: str) -> Stamp | None:
-    """What tells one version of a file from the next: inode, mtime (ns) and size; None if missing."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 class NotesWatcher:
@@ -68,3 +66,55 @@ def carry_selection(old: Notebook, new: Notebook, item: object) -> Item:
         if position is not None and new.days:
             return new.days[min(position, len(new.days) - 1)]
     return new
+
+
+def load_again(path: str) -> NotesReloaded | NotesReloadFailed:
+    """Read the notes file again (in a worker thread): the notebook, or why it cannot be read."""
+    from .. import load
+    from ..formats import NotesError
+
+    try:
+        return NotesReloaded(load(path))
+    except NotesError as error:
+        return NotesReloadFailed(error)
+
+
+def poll(watcher: NotesWatcher | None, state: LazyStore | None) -> list[Message]:
+    """One pass over the files (in a worker thread): what changed, as messages for the browser.
+
+    The notes file is loaded again if it changed; your state file (`state`, None when
+    read-only) is re-read if another process wrote it.
+    """
+    found: list[Message] = []
+    if watcher is not None and watcher.changed():
+        found.append(load_again(watcher.path))
+    refreshed: StateChanged | None = refresh_state(state) if state is not None else None
+    if refreshed is not None:
+        found.append(refreshed)
+    return found
+
+
+def run_editor(app: App[object], argv: list[str]) -> tuple[str, str] | None:
+    """Run `argv` (an editor) in the terminal, the app suspended meanwhile.
+
+    Returns what to tell the user as (message, severity), or None when it went well.
+    """
+    import subprocess
+
+    from textual.app import SuspendNotSupported
+
+    failure: OSError | None = None
+    status = 0
+    try:
+        with app.suspend():
+            try:
+                status = subprocess.call(argv)
+            except OSError as error:  # caught inside, so the app always resumes
+                failure = error
+    except SuspendNotSupported:
+        return "Editing needs a terminal this app can hand over", "error"
+    if failure is not None:
+        return f"Cannot run {argv[0]}: {failure.strerror or failure}", "error"
+    if status:
+        return f"{argv[0]} exited with status {status}", "warning"
+    return None

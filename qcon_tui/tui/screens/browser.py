@@ -1,7 +1,9 @@
 """The browser screen: the tree on the left, the notes on the right, search on top.
 
 A thin layer over a `BrowserSession`: keys and widget messages become calls on the
-session, and what it decides becomes widget updates. `selected` (the notebook, a day
+session, and what it decides becomes widget updates. The screen's state and widget
+getters are in `browser_base.py`; your stars and notes, and editing and live reload,
+are layers of their own in `browser_layers.py`. `selected` (the notebook, a day
 or a talk) and `match_index` (the search match stepped to) are reactives whose
 watchers move the tree's cursor and redraw the pane. Slow work runs in thread
 workers (search, state changes, reloading, a library's files), which report back
@@ -13,57 +15,43 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
-from textual import getters, on, work
+from textual import on, work
 from textual.actions import SkipAction
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
 from textual.worker import get_current_worker
 
 from ...formats import NotesError
 from ...library import Library, LibraryEntry
-from ...model import Day, Notebook, Talk
+from ...model import Talk
 from ...render import position_label
 from ...words import plural
-from ..messages import (
-    LibraryEntryLoaded,
-    LibraryLoaded,
-    NotesReloaded,
-    NotesReloadFailed,
-    SearchDone,
-    StateChanged,
-)
-from ..personal import Change, LazyStore
+from ..messages import LibraryEntryLoaded, LibraryLoaded, NotesReloaded, SearchDone
+from ..personal import reconcile
 from ..reload import NotesWatcher, carry_selection
-from ..session import BrowserSession, Item, TalkFilter, TalkHit
-from ..widgets.note_pane import NotePane, NoteView
+from ..session import Item, TalkFilter, TalkHit
+from ..widgets.note_pane import NotePane
 from ..widgets.results_list import ResultsList
 from ..widgets.search_input import SearchInput
 from ..widgets.talk_tree import TalkMarks, TalkTree
+from .browser_base import WRITING_ACTIONS
+from .browser_layers import LiveNotes, YourLayer
 
 if TYPE_CHECKING:
-    from textual.timer import Timer
     from textual.widget import Widget
 
-    from ...cache import Opened
-    from ...state import StateStore
     from ...topics import Topic
     from .topics import TopicsScreen
 
-#: Below this many columns the tree hides (and `b` brings it back).
-NARROW_WIDTH = 70
 #: How many hits a search lists.
 RESULT_LIMIT = 50
 #: How often (seconds) the notes file and the state file are checked for changes.
 POLL_INTERVAL = 0.5
-#: Actions that write your own state or leave the app: none of them runs read-only.
-WRITING_ACTIONS = frozenset({"toggle_star", "annotate", "edit", "cycle_filter", "suspend_process"})
 
 # Paired keys share one footer entry: "[ ] talk", "n N match".
 TALK_GROUP = Binding.Group("talk", compact=True)
@@ -78,7 +66,7 @@ def loading_label(entry: LibraryEntry) -> Content:
     )
 
 
-class BrowserScreen(Screen[None]):
+class BrowserScreen(YourLayer, LiveNotes):
     """Browse a notebook (or a library): pick talks in the tree, read them, search them."""
 
     CSS_PATH = "browser.tcss"
@@ -110,48 +98,6 @@ class BrowserScreen(Screen[None]):
         Binding("ctrl+z", "suspend_process", "Suspend to the shell", show=False, id="app.suspend"),
         Binding("question_mark", "help", "Help", key_display="?", id="help.open"),
     ]
-
-    selected: var[Item | None] = var(None)
-    """What the pane shows and the tree's cursor is on."""
-    match_index: var[int | None] = var(None)
-    """The search match (index into the shown talk's spans) stepped to, if any."""
-    talk_filter: var[TalkFilter] = var("all")
-    """Which talks the tree lists: "all", "starred" or "unread" (`f`)."""
-    schedule_order: var[bool] = var(False)
-    """List each day's talks by start time where known (`o`)."""
-    show_speakers: var[bool] = var(False)
-    """Show speakers beside titles in the tree (`w`)."""
-
-    READ_DELAY: ClassVar[float] = 1.5
-    """Seconds a talk stays on screen before it counts as read."""
-
-    talk_tree = getters.query_one("#tree", TalkTree)
-    note_pane = getters.query_one("#notes", NotePane)
-    results_list = getters.query_one("#results", ResultsList)
-    search_box = getters.query_one("#search", SearchInput)
-
-    def __init__(
-        self,
-        source: Notebook | Library,
-        *,
-        talk: Talk | None = None,
-        search: str | None = None,
-        read_only: bool = False,
-        loader: Iterable[LibraryEntry] | None = None,
-        opened: Opened | None = None,
-    ) -> None:
-        """Browse `source`; `loader` yields a library's files still to read; `opened` says
-        how the notes file was read through the cache (its index, or where to store one)."""
-        super().__init__()
-        self.session = BrowserSession(source, read_only=read_only, opened=opened)
-        self._state = LazyStore(self.session.notebook)
-        self._read_timer: Timer | None = None
-        self._watcher: NotesWatcher | None = None
-        self._start_talk = talk
-        self._start_search = search or ""
-        #: Whether `n N` were offered when the keys were last refreshed (None: not yet).
-        self._match_keys_shown: bool | None = None
-        self._loader = loader
 
     # ------------------------------------------------------------------ layout
 
@@ -188,52 +134,10 @@ class BrowserScreen(Screen[None]):
         """The first frame is up: build the search index and read your state, off the UI thread."""
         self.run_worker(self.session.ensure_index, thread=True, group="index", exit_on_error=False)
         if not self.read_only:
-            self.change_state(self._reconcile)
+            self.change_state(reconcile(self.notebook))
         if self.notebook.source and not self.in_library:  # live reload: one notes file only
             self._watcher = NotesWatcher(self.notebook.source)
         self.set_interval(POLL_INTERVAL, self.check_for_changes)
-
-    # ------------------------------------------------------------------ what the session knows
-
-    @property
-    def notebook(self) -> Notebook:
-        """The notebook shown: in a library, the one the selection belongs to."""
-        return self.session.notebook
-
-    @property
-    def library(self) -> Library:
-        """Every notebook being browsed: the directory's library, or a library of the one notebook."""
-        return self.session.library
-
-    @property
-    def in_library(self) -> bool:
-        """Whether a directory was opened (the tree, results and pane name the conference)."""
-        return self.session.in_library
-
-    @property
-    def read_only(self) -> bool:
-        """Nothing is written and nothing leaves the app (as served, or over a library)."""
-        return self.session.read_only
-
-    @property
-    def tree_visible(self) -> bool:
-        """Whether the tree is showing: by default on wide screens, flipped by `b`."""
-        narrow = self.has_class("-narrow") if self.is_current else self.app.size.width < NARROW_WIDTH
-        toggled = self.query_one("#body").has_class("-tree-toggled")
-        return narrow == toggled
-
-    def panes(self) -> list[Widget]:
-        """The panes `tab` cycles through, in order: only those on screen."""
-        panes: list[Widget] = [self.talk_tree] if self.tree_visible else []
-        if self.results_list.display:
-            panes.append(self.results_list)
-        panes.append(self.note_pane)
-        return panes
-
-    def on_resize(self) -> None:
-        """The window changed size: focus never stays on a tree that just hid itself."""
-        if self.talk_tree.has_focus and not self.tree_visible:
-            self.focus_now(self.note_pane)
 
     # ------------------------------------------------------------------ state → widgets
 
@@ -256,18 +160,6 @@ class BrowserScreen(Screen[None]):
 
     def watch_talk_filter(self, talk_filter: TalkFilter) -> None:
         self.session.talk_filter = talk_filter
-
-    def _show(self) -> None:
-        """Hand the pane what to show: the selection, its matches, the current one."""
-        item = self.selected
-        if item is None:
-            return
-        spans = self.session.spans_for(item)
-        current = self.session.current_match()
-        mine = isinstance(item, Talk) and not self.read_only
-        annotation = self._state.annotation(item.id) if isinstance(item, Talk) and mine else None
-        notebook = self.notebook if self.in_library else None  # the pane names the conference
-        self.note_pane.view = NoteView(item, spans, current, annotation, notebook=notebook)
 
     # ------------------------------------------------------------------ widgets → state
 
@@ -418,14 +310,6 @@ class BrowserScreen(Screen[None]):
 
     # ------------------------------------------------------------------ actions
 
-    def focus_now(self, widget: Widget) -> None:
-        """Move focus at once, not on the next loop turn as `Widget.focus` does.
-
-        Keys typed right after `/` (or Enter, Esc) arrive in the same burst; they
-        must land in the widget this key just moved to.
-        """
-        widget.screen.set_focus(widget)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Match stepping only shows while the talk on screen has matches; read-only writes nothing."""
         if action == "step_match":
@@ -436,22 +320,6 @@ class BrowserScreen(Screen[None]):
             if action in ("toggle_star", "annotate"):
                 return True if isinstance(self._target(), Talk) else None
         return True
-
-    def offered(self, binding: Binding) -> bool:
-        """Whether a key works in this mode (read-only has no star, note, edit, filter or suspend)."""
-        return not (self.read_only and binding.action in WRITING_ACTIONS)
-
-    def _target(self) -> Item | None:
-        """What a key acts on: the tree's cursor while the tree has focus, else the selection.
-
-        Keys typed in a burst (`j j s`) can arrive before the tree's highlight
-        messages, so the cursor is more current than `selected` then.
-        """
-        tree = self.talk_tree
-        node = tree.cursor_node
-        if tree.has_focus and node is not None and isinstance(node.data, Notebook | Day | Talk):
-            return node.data
-        return self.selected
 
     async def action_quit(self) -> None:
         """`q`: leave the browser."""
@@ -567,86 +435,6 @@ class BrowserScreen(Screen[None]):
             ("Search box", [b for b in SearchInput.BINDINGS if isinstance(b, Binding)]),
         ]
 
-    # ------------------------------------------------------------------ your layer: stars, notes, read marks
-
-    @work(thread=True, group="state", exit_on_error=False)
-    def change_state(self, change: Change) -> None:
-        """Open the store if need be and make one change there, off the UI thread; report back."""
-        from ...state import StateError
-
-        store = self._state.open()
-        if store is None:
-            self.post_message(StateChanged(error=self._state.failure))
-            return
-        try:
-            told = change(store)
-        except StateError as error:
-            self.post_message(StateChanged(warnings=store.take_warnings(), error=str(error)))
-            return
-        self.post_message(StateChanged(info=[told] if told else [], warnings=store.take_warnings()))
-
-    def _reconcile(self, store: StateStore) -> str | None:
-        """Match stored state to the notes as they are now; what it says becomes warnings."""
-        store.warnings.extend(store.reconcile(self.notebook))
-        return None
-
-    @on(StateChanged)
-    def show_state(self, message: StateChanged) -> None:
-        """Stars, notes or read marks changed: mark the tree, redraw the pane, tell what to tell."""
-        self.talk_tree.marks = self._state.marks()
-        self._show()
-        self.refresh_bindings()
-        for text in message.info:
-            self.notify(text, timeout=3, markup=False)
-        for text in message.warnings:
-            self.notify(text, severity="warning", timeout=8, markup=False)
-        if message.error:
-            self.notify(message.error, title="Stars and notes", severity="error", markup=False)
-
-    def action_toggle_star(self) -> None:
-        """`s`: star the talk, or take its star away."""
-        talk = self._target()
-        if isinstance(talk, Talk):
-            self.change_state(lambda store: "Starred" if store.toggle_star(talk).starred else "Star removed")
-
-    def action_annotate(self) -> None:
-        """`a`: write your own note on the talk, in a dialog prefilled with the current one."""
-        talk = self._target()
-        if not isinstance(talk, Talk):
-            return
-        from .annotate import AnnotateScreen
-
-        # Open the store now if the first-frame worker has not yet: saving over a
-        # note the dialog did not show would lose it.
-        store = self._state.open()
-        current = store.get(talk.id).annotation if store is not None else None
-        self.app.push_screen(AnnotateScreen(talk.title, current), partial(self._save_annotation, talk))
-
-    def _save_annotation(self, talk: Talk, text: str | None) -> None:
-        """The dialog closed: store what was saved (None: closed without saving)."""
-        if text is None:
-            return
-
-        def save(store: StateStore) -> str:
-            state = store.set_annotation(talk, text)
-            return "Note saved" if state.annotation else "Note removed"
-
-        self.change_state(save)
-
-    def _start_read_timer(self, item: Item | None) -> None:
-        """A talk counts as read once it has been on screen for READ_DELAY seconds."""
-        if self._read_timer is not None:
-            self._read_timer.stop()
-            self._read_timer = None
-        if self.read_only or not isinstance(item, Talk) or self._state.is_read(item.id):
-            return
-        self._read_timer = self.set_timer(self.READ_DELAY, partial(self._mark_read, item))
-
-    def _mark_read(self, talk: Talk) -> None:
-        self._read_timer = None
-        if self.selected is talk:
-            self.change_state(lambda store: store.mark_read(talk) and None)
-
     def action_cycle_filter(self) -> None:
         """`f`: list all talks, only starred ones, or only unread ones, in turn."""
         self.talk_filter = self.session.next_filter()
@@ -673,67 +461,6 @@ class BrowserScreen(Screen[None]):
 
     # ------------------------------------------------------------------ edit and live reload
 
-    def action_edit(self) -> None:
-        """`e`: open the notes file in $VISUAL / $EDITOR at this talk, then reload it."""
-        path = self.notebook.source
-        if not path:
-            self.notify("These notes have no file to edit", severity="error")
-            return
-        import subprocess
-
-        from ..editor import editor_command
-
-        item = self._target()
-        line = item.line if isinstance(item, Talk | Day) else None
-        argv = editor_command(path, line)
-        failure: OSError | None = None
-        status = 0
-        try:
-            with self.app.suspend():
-                try:
-                    status = subprocess.call(argv)
-                except OSError as error:  # caught inside, so the app always resumes
-                    failure = error
-        except SuspendNotSupported:
-            self.notify("Editing needs a terminal this app can hand over", severity="error")
-            return
-        if failure is not None:
-            self.notify(
-                f"Cannot run {argv[0]}: {failure.strerror or failure}", severity="error", markup=False
-            )
-        elif status:
-            self.notify(f"{argv[0]} exited with status {status}", severity="warning", markup=False)
-        self.check_for_changes()
-
-    def check_for_changes(self) -> None:
-        """Poll (one `stat` each): reload the notes if their file changed, re-read the state if it did."""
-        if self._watcher is not None and self._watcher.changed():
-            self.reload_notes(self._watcher.path)
-        store = self._state.loaded
-        if store is not None and not self.read_only:
-            from ...state import StateError
-
-            try:
-                changed = store.refresh()
-            except StateError as error:
-                self.notify(str(error), title="Stars and notes", severity="error", markup=False)
-                return
-            if changed:
-                self.post_message(StateChanged(warnings=store.take_warnings()))
-
-    @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
-    def reload_notes(self, path: str) -> None:
-        """Read the notes file again, off the UI thread; post the notebook or the error."""
-        from ... import load
-
-        try:
-            notebook = load(path)
-        except NotesError as error:
-            self.post_message(NotesReloadFailed(error))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(NotesReloaded(notebook))
-
     @on(NotesReloaded)
     def show_reloaded_notes(self, message: NotesReloaded) -> None:
         """Swap in the reloaded notes: same talk selected (by id), same scroll, fresh index."""
@@ -755,16 +482,6 @@ class BrowserScreen(Screen[None]):
         else:
             self.run_worker(self.session.ensure_index, thread=True, group="index", exit_on_error=False)
         if not self.read_only:
-            self.change_state(self._reconcile)
+            self.change_state(reconcile(self.notebook))
         self.notify("Reloaded notes", timeout=2)
 
-    @on(NotesReloadFailed)
-    def keep_last_good_notes(self, message: NotesReloadFailed) -> None:
-        """The changed file cannot be read: say why, keep showing the last good notes."""
-        self.notify(
-            f"{message.error}\nShowing the notes as they were; fix the file to reload.",
-            title="Notes not reloaded",
-            severity="error",
-            timeout=10,
-            markup=False,
-        )

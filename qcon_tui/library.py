@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .formats import SUFFIXES, NotesError, load, os_errors
 from .model import Day, Notebook, Talk, clean
+from .words import plural
 
 if TYPE_CHECKING:
     from .search import Hit, SearchIndex
@@ -198,8 +199,7 @@ def open_library(directory: str | os.PathLike[str]) -> tuple[Library, Iterator[L
         if entry.failure is not None:
             failures.append(entry.failure)
     if failures:
-        count = len(failures)
-        raise NotesError(f"none of its {count} notes file{'s' * (count != 1)} could be read", name)
+        raise NotesError(f"none of its {plural(len(failures), 'notes file')} could be read", name)
     raise NotesError(f"no notes files in this directory (looked for {', '.join(NOTES_SUFFIXES)})", name)
 
 

@@ -33,6 +33,7 @@ from .model import (
     Table,
     Talk,
 )
+from .words import plural
 
 if TYPE_CHECKING:
     from .library import Library
@@ -385,20 +386,14 @@ def render_intro(notebook: Notebook) -> RenderableType:
     """The notebook itself: its title, what it holds, and the notes before the first day."""
     talks = sum(len(day.talks) for day in notebook.days)
     days = len(notebook.days)
-    summary = f"{days} day{'s' if days != 1 else ''} · {talks} talk{'s' if talks != 1 else ''}"
+    summary = f"{plural(days, 'day')} · {plural(talks, 'talk')}"
     parts: list[RenderableType] = [Group(_text(notebook.title, TITLE_STYLE), _text(summary, POSITION_STYLE))]
     parts.extend(_blocks(notebook.intro, _Marks((), None)))
     if notebook.days:
-
-        def plural(count: int, noun: str) -> str:
-            return f"{count} {noun}{'s' if count != 1 else ''}"
-
         outline = [
             Hanging(
                 Text("• ", style=BULLET_STYLE),
-                _text(
-                    f"{day.title or 'untitled'} — {len(day.talks)} talk{'s' if len(day.talks) != 1 else ''}"
-                ),
+                _text(f"{day.title or 'untitled'} — {plural(len(day.talks), 'talk')}"),
                 indent=2,
             )
             for day in notebook.days
@@ -410,8 +405,7 @@ def render_intro(notebook: Notebook) -> RenderableType:
 def render_day(notebook: Notebook, day: Day, *, conference: bool = False) -> RenderableType:
     """A day: its title, where it sits (in which notebook, with `conference`), and its talks."""
     where = next((i for i, candidate in enumerate(notebook.days) if candidate is day), None)
-    count = len(day.talks)
-    summary = f"{count} talk{'s' if count != 1 else ''}"
+    summary = plural(len(day.talks), "talk")
     if where is not None:
         summary = f"day {where + 1} of {len(notebook.days)} · {summary}"
     if conference:
@@ -433,9 +427,6 @@ def render_day(notebook: Notebook, day: Day, *, conference: bool = False) -> Ren
 
 def render_library(library: Library) -> RenderableType:
     """A library: its title, what it holds, each notebook with its talk count, and what was skipped."""
-
-    def plural(count: int, noun: str) -> str:
-        return f"{count} {noun}{'s' if count != 1 else ''}"
 
     notebooks = library.notebooks
     talks = sum(len(notebook.talks) for notebook in notebooks)

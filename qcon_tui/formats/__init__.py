@@ -129,10 +129,9 @@ def decode(data: bytes, name: str | None = None) -> str:
 def detect_format(path: str | os.PathLike[str], text: str) -> str:
     """The reader to use: by suffix first, then by what the content looks like."""
     suffix = Path(path).suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return "yaml"
-    if suffix in (".md", ".markdown", ".mdown"):
-        return "markdown"
+    named = SUFFIXES.get(suffix)
+    if named in ("yaml", "markdown"):  # a text suffix may still hold Markdown: the content decides
+        return named
     from .sniff import looks_like_markdown
 
     if suffix not in SUFFIXES and text.lstrip().startswith(("days:", "title:")) and "\ndays:" in "\n" + text:

@@ -134,7 +134,8 @@ class _Item:
         )
 
 
-def _indent_width(indent: str) -> int:
+def indent_width(indent: str) -> int:
+    """How many columns `indent` spans, a tab counting 4 (shared by the readers)."""
     return len(indent.expandtabs(4))
 
 
@@ -254,7 +255,7 @@ def _blocks_from_lines(lines: list[tuple[int, str]]) -> list[Block]:
         match = BULLET_RE.match(raw) or NUMBER_RE.match(raw)
         if match:
             ordered = "number" in match.groupdict()
-            indent = _indent_width(match["indent"])
+            indent = indent_width(match["indent"])
             if items and indent <= list_indent and items.top_ordered() != ordered:
                 flush_list()
             flush_para()
@@ -262,7 +263,7 @@ def _blocks_from_lines(lines: list[tuple[int, str]]) -> list[Block]:
                 list_indent = indent
             items.add(match["text"].strip(), number, indent, ordered, int(match["number"]) if ordered else 1)
             continue
-        indent = _indent_width(raw[: len(raw) - len(raw.lstrip(" \t"))])
+        indent = indent_width(raw[: len(raw) - len(raw.lstrip(" \t"))])
         if items and indent > list_indent and items.continue_last(raw.strip()):
             continue
         flush_list()
@@ -286,7 +287,8 @@ def _is_outline(lines: list[str]) -> bool:
     return pairs >= 1 and indented >= len([line for line in lines if line.strip()]) // 3
 
 
-def _title_from_path(path: str | None) -> str:
+def title_from_path(path: str | None) -> str:
+    """A title for notes that give none: the file's name, dashes and underscores as spaces."""
     if not path:
         return "Notes"
     stem = Path(path).stem
@@ -314,7 +316,7 @@ def _read_outline(lines: list[str], path: str | None) -> Notebook:
         else:
             chunk.append((number, raw))
     flush()
-    return builder.notebook(_title_from_path(path), path)
+    return builder.notebook(title_from_path(path), path)
 
 
 def _outline_blocks(lines: list[tuple[int, str]]) -> list[Block]:
@@ -323,7 +325,7 @@ def _outline_blocks(lines: list[tuple[int, str]]) -> list[Block]:
     for number, raw in lines:
         match = BULLET_RE.match(raw) or NUMBER_RE.match(raw)
         stripped = raw.lstrip(" \t")
-        indent = _indent_width(raw[: len(raw) - len(stripped)])
+        indent = indent_width(raw[: len(raw) - len(stripped)])
         if match:
             items.add(match["text"].strip(), number, indent, False)
         else:
@@ -356,7 +358,7 @@ def _read_text_notes(text: str, path: str | None) -> Notebook:
     if current:
         chunks.append(current)
 
-    title = _title_from_path(path)
+    title = title_from_path(path)
     first_line = chunks[0][0][1] if chunks else ""
     # A lone first line is the title, unless indented notes follow it: then it is a talk.
     notes_follow = len(chunks) > 1 and chunks[1][0][1].startswith(("\t", "    "))

@@ -7,7 +7,7 @@ one stray key.
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,41 +21,9 @@ from .confirm import ConfirmScreen
 class AnnotateScreen(ModalScreen[str | None]):
     """A text area prefilled with the talk's note; Save stores it, Esc leaves it as it was."""
 
-    DEFAULT_CSS = """
-    AnnotateScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    #annotate-dialog {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $accent;
-        border-title-style: bold;
-        border-subtitle-color: $text-muted;
-        padding: 0 1;
-        background: $surface;
-    }
-    #annotate-talk {
-        color: $text-muted;
-        width: 1fr;
-        height: auto;
-        max-height: 2;
-    }
-    #annotate-text {
-        height: 10;
-        min-height: 3;
-        margin: 1 0 0 0;
-    }
-    #annotate-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    #annotate-buttons Button {
-        margin-left: 1;
-    }
-    """
+    CSS_PATH = "annotate.tcss"
+
+    text_area = getters.query_one(TextArea)
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save note", id="annotate.save", priority=True),
@@ -78,14 +46,14 @@ class AnnotateScreen(ModalScreen[str | None]):
                 yield Button("Save", variant="primary", id="annotate-save")
 
     def on_mount(self) -> None:
-        area = self.query_one(TextArea)
+        area = self.text_area
         area.focus()
         area.move_cursor(area.document.end)
 
     @property
     def text(self) -> str:
         """What is in the text area now."""
-        return self.query_one(TextArea).text
+        return self.text_area.text
 
     @property
     def changed(self) -> bool:
@@ -108,7 +76,7 @@ class AnnotateScreen(ModalScreen[str | None]):
             if discard:
                 self.dismiss(None)
             else:
-                self.query_one(TextArea).focus()
+                self.text_area.focus()
 
         self.app.push_screen(
             ConfirmScreen("Discard the changes to your note?", yes="Discard", no="Keep editing"), answered

@@ -287,7 +287,7 @@ class BrowserScreen(YourLayer, LiveNotes):
         if self.session.directory is None:
             return
         select = self.session.add_entry(entry)
-        self.query_one("#loading", Static).update(loading_label(entry))
+        self.loading_line.update(loading_label(entry))
         if entry.notebook is None:
             self._report_failure(entry.failure.label if entry.failure else entry.path)
             return
@@ -300,7 +300,7 @@ class BrowserScreen(YourLayer, LiveNotes):
     @on(LibraryLoaded)
     def finish_loading(self, message: LibraryLoaded) -> None:
         """Every file is read: the progress line goes and the search index is completed."""
-        self.query_one("#loading", Static).display = False
+        self.loading_line.display = False
         if message.error:
             self._report_failure(message.error)
         self.run_worker(self.session.ensure_index, thread=True, group="index", exit_on_error=False)
@@ -378,7 +378,7 @@ class BrowserScreen(YourLayer, LiveNotes):
 
     def action_toggle_tree(self) -> None:
         """Show or hide the tree (hidden by default below NARROW_WIDTH columns)."""
-        self.query_one("#body").toggle_class("-tree-toggled")
+        self.body.toggle_class("-tree-toggled")
         tree = self.talk_tree
         if self.tree_visible:
             self.focus_now(tree)

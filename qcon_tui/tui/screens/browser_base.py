@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widgets import Static
 
 from ...library import Library, LibraryEntry
 from ...model import Day, Notebook, Talk
@@ -59,6 +61,8 @@ class BrowserBase(Screen[None]):
     note_pane = getters.query_one("#notes", NotePane)
     results_list = getters.query_one("#results", ResultsList)
     search_box = getters.query_one("#search", SearchInput)
+    body = getters.query_one("#body", Horizontal)
+    loading_line = getters.query_one("#loading", Static)
 
     def __init__(
         self,
@@ -111,7 +115,7 @@ class BrowserBase(Screen[None]):
     def tree_visible(self) -> bool:
         """Whether the tree is showing: by default on wide screens, flipped by `b`."""
         narrow = self.has_class("-narrow") if self.is_current else self.app.size.width < NARROW_WIDTH
-        toggled = self.query_one("#body").has_class("-tree-toggled")
+        toggled = self.body.has_class("-tree-toggled")
         return narrow == toggled
 
     def panes(self) -> list[Widget]:

@@ -14,31 +14,7 @@ from textual.widgets import Button, Static
 class ConfirmScreen(ModalScreen[bool]):
     """Asks `question`; dismisses with True for yes, False for no (Esc is no)."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    #confirm-dialog {
-        width: 50;
-        max-width: 100%;
-        height: auto;
-        border: round $warning;
-        padding: 0 1;
-        background: $surface;
-    }
-    #confirm-question {
-        width: 1fr;
-        margin: 1 0;
-    }
-    #confirm-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    #confirm-buttons Button {
-        margin-left: 1;
-    }
-    """
+    CSS_PATH = "confirm.tcss"
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),

@@ -13,15 +13,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-#: Shown when the search module offers no help text of its own.
-FALLBACK_QUERY_HELP = "Type words to find talks; close spellings match too (facebok finds Facebook)."
-
 
 def query_help() -> str:
     """The search syntax, as the search module documents it."""
-    from ... import search
+    from ...search import QUERY_HELP
 
-    return str(getattr(search, "QUERY_HELP", "") or FALLBACK_QUERY_HELP)
+    return QUERY_HELP
 
 
 def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -25,16 +25,13 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from ...model import Notebook
+from ...words import plural
 
 if TYPE_CHECKING:
     from ...topics import Topic
 
 #: How many topics the view lists.
 TOPIC_LIMIT = 30
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' * (count != 1)}"
 
 
 def topic_prompt(topic: Topic, count_width: int) -> Text:
@@ -47,7 +44,7 @@ def topic_prompt(topic: Topic, count_width: int) -> Text:
 def topic_talks(topic: Topic) -> Text:
     """The topic's talks, strongest first: a bullet, the title, then its day (dim)."""
     heading = Text(topic.term, style="bold")
-    heading.append(f"  {_plural(len(topic.talks), 'talk')}", style="dim")
+    heading.append(f"  {plural(len(topic.talks), 'talk')}", style="dim")
     lines = [heading, Text("")]
     for ref in topic.talks:
         line = Text()
@@ -70,6 +67,10 @@ class TopicsScreen(ModalScreen["Topic | None"]):
         Binding("j", "cursor('down')", "Next topic", show=False, id="topics.down"),
         Binding("k", "cursor('up')", "Previous topic", show=False, id="topics.up"),
     ]
+
+    topic_list = getters.query_one("#topics-list", OptionList)
+    talks_text = getters.query_one("#topics-talks-text", Static)
+    talks_scroll = getters.query_one("#topics-talks", VerticalScroll)
 
     @dataclass
     class Loaded(Message):
@@ -97,7 +98,7 @@ class TopicsScreen(ModalScreen["Topic | None"]):
         if self._loaded:
             self._show_topics()
         else:
-            self.query_one("#topics-list", OptionList).loading = True
+            self.topic_list.loading = True
             self.find_topics()
 
     @work(thread=True, exit_on_error=False, group="topics")
@@ -123,12 +124,12 @@ class TopicsScreen(ModalScreen["Topic | None"]):
             self.dismiss(None)
 
     def _show_topics(self) -> None:
-        options = self.query_one("#topics-list", OptionList)
+        options = self.topic_list
         options.loading = False
         options.clear_options()
         if not self.topics:
             options.add_option(Option(Text("no term recurs across two talks", style="italic"), disabled=True))
-            self.query_one("#topics-talks-text", Static).update("")
+            self.talks_text.update("")
             options.focus()
             return
         width = len(str(max(len(topic.talks) for topic in self.topics)))
@@ -143,7 +144,7 @@ class TopicsScreen(ModalScreen["Topic | None"]):
 
     def highlighted_topic(self) -> Topic | None:
         """The topic under the list's cursor, if any."""
-        index = self.query_one("#topics-list", OptionList).highlighted
+        index = self.topic_list.highlighted
         if index is None or not (0 <= index < len(self.topics)):
             return None
         return self.topics[index]
@@ -152,9 +153,9 @@ class TopicsScreen(ModalScreen["Topic | None"]):
     def show_highlighted_talks(self, event: OptionList.OptionHighlighted) -> None:
         """The cursor moved: list the talks of the topic it is on."""
         topic = self.highlighted_topic()
-        text = self.query_one("#topics-talks-text", Static)
+        text = self.talks_text
         text.update(topic_talks(topic) if topic is not None else "")
-        self.query_one("#topics-talks", VerticalScroll).scroll_home(animate=False)
+        self.talks_scroll.scroll_home(animate=False)
 
     @on(OptionList.OptionSelected, "#topics-list")
     def choose_topic(self, event: OptionList.OptionSelected) -> None:
@@ -164,7 +165,7 @@ class TopicsScreen(ModalScreen["Topic | None"]):
 
     def action_cursor(self, direction: str) -> None:
         """`j` / `k`: move the list's cursor, as the arrow keys do."""
-        options = self.query_one("#topics-list", OptionList)
+        options = self.topic_list
         if direction == "down":
             options.action_cursor_down()
         else:

@@ -76,6 +76,9 @@ def unique_ids(titles: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- blocks
 
+#: The kinds of block, as written in JSON and YAML (`{"type": ...}`).
+BlockKind = Literal["paragraph", "heading", "list", "code", "quote", "table"]
+
 #: The inline styles a span can carry; "link" spans also carry a target.
 SpanStyle = Literal["bold", "italic", "code", "strike", "link"]
 SPAN_STYLES: tuple[str, ...] = get_args(SpanStyle)
@@ -116,7 +119,7 @@ class Paragraph:
     text: str
     line: int = 0
     spans: tuple[Span, ...] = ()
-    kind: ClassVar[str] = "paragraph"
+    kind: ClassVar[BlockKind] = "paragraph"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean(self.text))
@@ -131,7 +134,7 @@ class Heading:
     level: int = 1
     line: int = 0
     spans: tuple[Span, ...] = ()
-    kind: ClassVar[str] = "heading"
+    kind: ClassVar[BlockKind] = "heading"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean(self.text))
@@ -162,7 +165,7 @@ class ListBlock:
     ordered: bool = False
     start: int = 1
     line: int = 0
-    kind: ClassVar[str] = "list"
+    kind: ClassVar[BlockKind] = "list"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", tuple(self.items))
@@ -175,7 +178,7 @@ class Code:
     text: str
     language: str = ""
     line: int = 0
-    kind: ClassVar[str] = "code"
+    kind: ClassVar[BlockKind] = "code"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean(self.text))
@@ -189,7 +192,7 @@ class Quote:
     text: str
     line: int = 0
     spans: tuple[Span, ...] = ()
-    kind: ClassVar[str] = "quote"
+    kind: ClassVar[BlockKind] = "quote"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean(self.text))
@@ -216,7 +219,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...] = ()
     align: tuple[str, ...] = ()
     line: int = 0
-    kind: ClassVar[str] = "table"
+    kind: ClassVar[BlockKind] = "table"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "header", tuple(self.header))
@@ -225,7 +228,6 @@ class Table:
 
 
 Block = Paragraph | Heading | ListBlock | Code | Quote | Table
-BlockKind = Literal["paragraph", "heading", "list", "code", "quote", "table"]
 BLOCK_TYPES: dict[str, type] = {cls.kind: cls for cls in (Paragraph, Heading, ListBlock, Code, Quote, Table)}
 
 

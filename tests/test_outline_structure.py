@@ -306,3 +306,18 @@ def test_talks_made_only_of_two_sub_sections_are_still_talks() -> None:
     notebook = read_markdown(text)
     assert outline(notebook) == [("", ["Talk One", "Talk Two"])]
     assert [block.text for block in notebook.talks[1].blocks][:1] == ["Background"]
+
+
+def test_a_file_whose_sections_are_the_parts_of_one_talk_is_one_talk() -> None:
+    notebook = read("one-talk.md")
+    assert outline(notebook) == [("", ["Designing for Failure"])]
+    talk = notebook.talks[0]
+    headings = [block.text for block in talk.blocks if block.kind == "heading"]
+    assert headings == ["Abstract", "Key takeaways", "Slides", "My thoughts"]
+    _nb, decided = read_markdown_explained((FIXTURES / "one-talk.md").read_text())
+    assert "talks: one, the whole file (its sections name the parts of one talk)" in decided.explain
+    # Told otherwise, the sections are talks.
+    from qcon_tui.formats.layout import Layout
+
+    told = read_markdown((FIXTURES / "one-talk.md").read_text(), layout=Layout(talks="h2"))
+    assert len(told.talks) == 4

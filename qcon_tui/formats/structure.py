@@ -15,8 +15,11 @@ The rules, applied to the document's heading tree (title and days first):
 * **Not talks** (kept as intro text): sections named like summaries, tables of contents,
   resources or breaks, sections that are only lists of links, and a talk-level heading
   that repeats a sub-heading name used elsewhere (a mis-levelled `## Keynotes`).
+* **One talk**: with no days, when the sections at the talk level are mostly named like
+  the parts of one talk (`Abstract`, `Key takeaways`, `Slides`), the file is one talk.
 * Whole-line bold titles count only when no heading level holds talks, or when a
   `Speaker:`/time line follows them; lone title-like lines only when nothing else does.
+* A layout told by the user (`--talks h3`, front matter `talks: h3`) replaces the guess.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Literal
 
 from ..model import ListBlock, Paragraph, Span, Table, iter_items
 from .layout import BOLD_LEVEL, LINE_LEVEL, Layout, layout_level
@@ -33,7 +37,9 @@ from .markdown_meta import is_meta, time_only
 from .markdown_tokens import Node, shift
 from .text import is_day_line, looks_like_title
 
-Role = str  # "title" | "day" | "group" | "talk" | "sub" | "aside" | "slot"
+#: What a heading is: the notebook's title, a day, a group of talks (their track), a talk,
+#: a sub-heading inside a talk, a section that is not a talk (kept as intro), a time slot.
+Role = Literal["title", "day", "group", "talk", "sub", "aside", "slot"]
 
 #: Names of sections that group talks: plural session words, tracks, parts of a day.
 _GROUP_WORDS = re.compile(
@@ -279,12 +285,15 @@ def decide(nodes: list[Node], title_index: int | None, layout: Layout | None = N
                 roles[i] = "sub"
             continue
         talk_levels[level] += 1
-        _assign(scope, level, nodes, tree, roles, repeated_names)
+        _assign(scope, level, nodes, tree, roles, repeated_names, told=bool(forced_talks))
         group_levels.update(nodes[i].level for i in scope if roles.get(i) == "group")
     outline.talk_level = talk_levels.most_common(1)[0][0] if talk_levels else BOLD_LEVEL
+    one_talk = not days and not forced_talks and _one_talk(candidates, nodes, roles, outline.talk_level)
     talks = sum(1 for r in roles.values() if r == "talk")
     told = " (as told)" if forced_talks else ""
-    if talk_levels:
+    if one_talk:
+        outline.explain.append("talks: one, the whole file (its sections name the parts of one talk)")
+    elif talk_levels:
         names = " and ".join(_level_name(level) for level in sorted(talk_levels))
         outline.explain.append(f"talks: {names}{told} ({talks})")
     else:
@@ -301,6 +310,32 @@ def decide(nodes: list[Node], title_index: int | None, layout: Layout | None = N
     for level in subs:
         outline.explain.append(f"{_level_name(level)}: sub-headings")
     return outline
+
+
+#: Names of the parts of one talk's notes: a file whose sections are mostly these is one talk.
+_PART_NAMES = re.compile(
+    r"^(?:(?:my |some |personal |key |main |final |general )?(?:notes|thoughts|takeaways?|take aways?|"
+    r"points|learnings?|lessons(?: learned)?|highlights|impressions|quotes|questions|ideas|insights)|"
+    r"abstract|description|details|summary|tl ?dr|overview|introduction|intro|background|context|"
+    r"conclusions?|wrap ?up|q ?a|q and a|slides|video|recording|resources|links|references|"
+    r"further reading|reading list|tools|examples?|demo|code|speakers?|about(?: the speakers?)?|"
+    r"agenda|outline|problem|solution|results?|next steps|see also|misc(?:ellaneous)?)$"
+)
+
+
+def _one_talk(candidates: list[int], nodes: list[Node], roles: dict[int, Role], level: int) -> bool:
+    """A file with no days whose sections at the talk level are mostly named like the parts
+    of one talk (Summary, Key takeaways, Slides) is one talk: its sections become sub-headings."""
+    at_level = [i for i in candidates if nodes[i].level == level and roles.get(i) in ("talk", "aside")]
+    if not any(roles.get(i) == "talk" for i in at_level):
+        return False
+    parts = sum(1 for i in at_level if _PART_NAMES.match(name_key(nodes[i].text)))
+    if parts * 3 < len(at_level) * 2:
+        return False
+    for i in candidates:
+        if roles.get(i) in ("talk", "aside", "group"):
+            roles[i] = "sub"
+    return True
 
 
 def _bold_title(text: str) -> bool:
@@ -357,13 +392,15 @@ def _assign(
     tree: _Tree,
     roles: dict[int, Role],
     repeated_names: dict[int, set[str]],
+    *,
+    told: bool = False,
 ) -> None:
     """Roles for the candidates of one scope, given its talk level."""
     sub_names = {name for level, names in repeated_names.items() if level > talk_level for name in names}
     talk_like = {i for i in scope if nodes[i].level == talk_level}
     groups = [i for i in scope if nodes[i].level < talk_level and tree.kids(i, talk_like)]
     named = [i for i in groups if _GROUP_WORDS.search(nodes[i].text.lower())]
-    off_groups = [i for i in groups if named and i not in named]
+    off_groups = [i for i in groups if named and i not in named and not told]
     every = set(scope)
     muted: set[int] = set()
     for i in off_groups:
@@ -376,6 +413,8 @@ def _assign(
             roles[i] = "aside"
         elif i in groups:
             roles[i] = "group"
+        elif told and node.level == talk_level:
+            roles[i] = "talk"  # the user said these are the talks
         elif node.level > talk_level or (node.level == talk_level and name_key(node.text) in sub_names):
             roles[i] = "sub"
         elif (

@@ -108,3 +108,92 @@ async def test_scroll_keys_read_in_one_turn_all_count() -> None:
         page = pane.scrollable_content_region.height
         await pilot.pause()
         assert pane.scroll_y == min(10 + 2 * page, pane.max_scroll_y)
+
+
+# --------------------------------------------------------------------------- hints and help
+
+
+def footer_text(app) -> str:
+    """The bottom line's words as shown: the result count, then each key on screen, left to right."""
+    row = app.screen.query_one("#footer-row")
+    shown = [
+        (widget.region.x, str(widget.render()).strip())
+        for widget in row.query("Static, FooterKey, FooterLabel")
+        if widget.display and widget.region.width and widget.region.right <= app.size.width
+    ]
+    return "  ".join(text for _, text in sorted(shown))
+
+
+async def test_help_is_always_in_the_footer_and_searching_shows_its_keys_and_count() -> None:
+    for size in ((80, 24), (50, 20)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            assert "? Help" in footer_text(app), size
+            await type_search(pilot, "micro")
+            footer = footer_text(app)
+            count = len(app.query_one(ResultsList).hits)
+            assert count > 1
+            for hint in ("? Help", "↑", "↓", "enter", "esc", f"{count} talks"):
+                assert hint in footer, (size, hint, footer)
+            # `?` is not typed into the query: it opens the help.
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert app.query_one(SearchInput).value == "micro"
+            assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_help_scrolls_with_g_and_G_and_every_j_of_a_burst() -> None:
+    from textual.containers import VerticalScroll
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        assert body.max_scroll_y > 10
+        await pilot.press("G")
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("g")
+        assert body.scroll_y == 0
+        for _ in range(7):
+            app.screen.action_scroll(1)
+        assert body.scroll_target_y == 7
+
+
+async def test_help_names_keys_one_way_and_keeps_phrases_whole() -> None:
+    from tests.tui_helpers import widget_lines
+
+    app = make_app()
+    async with app.run_test(size=(100, 80)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        lines = widget_lines(app.screen.query_one("#help-text"))
+        text = "\n".join(lines)
+        for odd in ("⏎", "^", "Cursor Up", "Cursor Down"):
+            assert odd not in text, odd
+        for phrase in ("q ctrl+q  Quit", "j ↓  Down", "space pgdn  Page the notes down", "Marks in the tree"):
+            assert phrase in text, phrase
+        assert "  Toggle" not in text  # the tree's space pages the notes, as the help says once
+        # A row of the search syntax that fits is on one line; one that does not wraps
+        # at a word, its next line starting in the explanations' column.
+        whole = "every word must match (title, notes, speaker, track); best first"
+        assert any(whole in line for line in lines)
+        column = next(line for line in lines if "every word must match" in line).index("every")
+        wrapped = next(line for line in lines if "facebok → facebook" in line)
+        assert len(wrapped) - len(wrapped.lstrip()) == column
+
+
+def test_the_tree_marks_starred_noted_and_unread_talks_in_that_order() -> None:
+    from qcon_tui.tui.widgets.talk_tree import TalkMarks, talk_label
+
+    talks = notebook().talks
+    marks = TalkMarks(
+        starred=frozenset({talks[0].id}),
+        noted=frozenset({talks[0].id, talks[1].id}),
+        read=frozenset({talks[0].id, talks[1].id, talks[3].id}),
+        gutter=True,
+    )
+    labels = [talk_label(talk, marks).plain for talk in talks[:4]]
+    assert [label[:2] for label in labels] == ["★ ", "✎ ", "• ", "  "]

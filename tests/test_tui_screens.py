@@ -41,10 +41,12 @@ async def test_question_mark_opens_help_listing_every_binding() -> None:
             assert binding.description in text, binding.description
         for heading in ("Anywhere", "Tree", "Notes", "Search box", "Search syntax"):
             assert heading in text
-        for key in ("/", "^f", "[", "]", "?", "^p", "^q", "esc", "tab", "space"):
+        for key in ("/", "ctrl+f", "[", "]", "?", "ctrl+p", "ctrl+q", "esc", "tab", "space"):
             assert key in text, key
         assert "Command palette" in text
-        assert query_help().splitlines()[0][:30] in text.replace("\n", " ") or query_help()[:20] in text
+        for line in query_help().splitlines():  # every word of the search syntax
+            for word in line.split():
+                assert word in text, line
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

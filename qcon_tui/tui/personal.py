@@ -67,7 +67,7 @@ class LazyStore:
             return self._store
 
     def marks(self) -> TalkMarks:
-        """Stars and read marks for the tree (no read marks known until the store is open)."""
+        """Stars, notes and read marks for the tree (no read marks known until the store is open)."""
         store = self._store
         if store is None:
             return TalkMarks(gutter=True)
@@ -76,6 +76,7 @@ class LazyStore:
             starred=frozenset(talk_id for talk_id, state in states.items() if state.starred),
             read=frozenset(talk_id for talk_id, state in states.items() if state.read),
             gutter=True,
+            noted=frozenset(talk_id for talk_id, state in states.items() if state.annotation),
         )
 
     def annotation(self, talk_id: str) -> str | None:

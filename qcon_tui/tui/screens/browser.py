@@ -72,6 +72,8 @@ class BrowserScreen(YourLayer, LiveNotes):
     CSS_PATH = "browser.tcss"
 
     BINDINGS = [
+        # First, so the footer shows it at any width (the footer cuts from the right).
+        Binding("question_mark", "help", "Help", key_display="?", priority=True, id="help.open"),
         Binding("q", "quit", "Quit", id="app.quit"),
         # A priority binding acts as the key arrives, so letters typed straight after
         # `/` land in the search box rather than in the widget focused before it.
@@ -96,7 +98,6 @@ class BrowserScreen(YourLayer, LiveNotes):
         Binding("w", "toggle_speakers", "Speakers in the tree", show=False, id="tree.speakers"),
         Binding("o", "toggle_order", "Schedule order (by start time)", show=False, id="tree.order"),
         Binding("ctrl+z", "suspend_process", "Suspend to the shell", show=False, id="app.suspend"),
-        Binding("question_mark", "help", "Help", key_display="?", id="help.open"),
     ]
 
     # ------------------------------------------------------------------ layout
@@ -114,7 +115,9 @@ class BrowserScreen(YourLayer, LiveNotes):
             with Vertical(id="main"):
                 yield ResultsList(conference=self.in_library, id="results")
                 yield NotePane(self.session.notebook, id="notes")
-        yield Footer()
+        with Horizontal(id="footer-row"):
+            yield Static(id="search-count", markup=False)
+            yield Footer()
 
     def on_mount(self) -> None:
         if not self.read_only:
@@ -225,6 +228,7 @@ class BrowserScreen(YourLayer, LiveNotes):
         results.border_subtitle = Content(f"topic: {topic.term}") if topic is not None else None
         results.show_hits(hits, message.query)
         results.display = True
+        self._show_count(len(hits))
         self.talk_tree.mark_hits([hit.talk for hit in hits])
         self._show()
         self._refresh_match_keys()
@@ -235,6 +239,7 @@ class BrowserScreen(YourLayer, LiveNotes):
         results.clear_options()
         results.hits = []
         results.display = False
+        self._show_count(None)
         self.talk_tree.mark_hits(None)
         self.match_index = None
         self._show()
@@ -251,6 +256,12 @@ class BrowserScreen(YourLayer, LiveNotes):
         """Refresh the keys (and remember whether `n N` were offered)."""
         self._match_keys_shown = bool(self.session.spans_for(self.selected))
         super().refresh_bindings()
+
+    def _show_count(self, count: int | None) -> None:
+        """ "12 talks" at the foot while a search shows results (None: no search)."""
+        label = self.query_one("#search-count", Static)
+        label.set_class(count is not None, "-shown")
+        label.update("no talks" if count == 0 else plural(count, "talk") if count else "")
 
     def open_hit(self, hit: TalkHit) -> None:
         """Show the hit's talk with its matches lit, scrolled to the first one."""
@@ -312,6 +323,8 @@ class BrowserScreen(YourLayer, LiveNotes):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Match stepping only shows while the talk on screen has matches; read-only writes nothing."""
+        if action == "focus_search" and isinstance(self.focused, Input):
+            return False  # typing: `/` is part of the text (and out of the footer)
         if action == "step_match":
             return bool(self.session.spans_for(self.selected))
         if action in WRITING_ACTIONS:
@@ -417,7 +430,9 @@ class BrowserScreen(YourLayer, LiveNotes):
         self.focus_now(target)
 
     def action_help(self) -> None:
-        """`?`: every key, grouped by where it works."""
+        """`?`: every key, grouped by where it works (from the search box too: `?` finds nothing)."""
+        if len(self.app.screen_stack) > 1:
+            raise SkipAction()  # typed into a dialog's text, or the help is already open
         from .help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.binding_sections()))
@@ -430,7 +445,8 @@ class BrowserScreen(YourLayer, LiveNotes):
         bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
         return [
             ("Anywhere", [*(b for b in bindings if self.offered(b)), palette, quit_]),
-            ("Tree", [b for b in (*Tree.BINDINGS, *TalkTree.BINDINGS) if isinstance(b, Binding)]),
+            # The tree's own keys first: they override Textual's for the same key.
+            ("Tree", [b for b in (*TalkTree.BINDINGS, *Tree.BINDINGS) if isinstance(b, Binding)]),
             ("Notes", [b for b in NotePane.BINDINGS if isinstance(b, Binding)]),
             ("Search box", [b for b in SearchInput.BINDINGS if isinstance(b, Binding)]),
         ]

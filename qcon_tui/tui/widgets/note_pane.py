@@ -14,6 +14,7 @@ from textual.widgets import Static
 from ...library import Library
 from ...model import Day, Notebook, Talk
 from ...render import SpanLike, current_match_line, render_day, render_intro, render_library, render_talk
+from .scrolling import scroll_lines
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,10 @@ class NotePane(VerticalScroll):
     """Scrolls the rendered notes; scrolls the current match into view when it changes."""
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Scroll down", show=False, id="notes.down"),
-        Binding("k", "scroll_up", "Scroll up", show=False, id="notes.up"),
-        Binding("g", "scroll_home", "Top", show=False, id="notes.top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id="notes.bottom"),
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="notes.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="notes.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="notes.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="notes.bottom"),
     ]
 
     view: reactive[NoteView | None] = reactive(None)
@@ -72,12 +73,8 @@ class NotePane(VerticalScroll):
         self.scroll_lines(-self.scrollable_content_region.height)
 
     def scroll_lines(self, lines: int) -> None:
-        """Scroll `lines` from where the last scroll was headed, not from where the screen was drawn.
-
-        Textual's own `scroll_down` adds one to a target it only updates after the next
-        refresh, so ten keys read in one loop turn would scroll one line.
-        """
-        self.scroll_to(y=self.scroll_target_y + lines, animate=False, immediate=True)
+        """Scroll `lines` at once (see `scrolling.scroll_lines`)."""
+        scroll_lines(self, lines)
 
     def __init__(self, notebook: Notebook, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -6,13 +6,9 @@ the model objects (`data=`), so handlers read `event.node.data` rather than
 parsing labels. Labels are `Text`, so titles are never read as markup.
 
 Your own marks show in a two-cell gutter before each title: `★` for a starred
-talk, a dim `•` for one not read yet (a starred talk shows its star). The browser
-hands them down as `marks`; `talk_filter`, `schedule_order` and `show_speakers`
-are bound to the browser screen's state.
-
-A search's marks (talks it did not find dimmed, "(2/7)" counts on days) are applied
-when a row is drawn, not stored in the labels: a keystroke costs the rows on screen,
-not one label per talk of the library.
+talk, `✎` for one you wrote a note on, a dim `•` for one not read yet (the first
+of these that applies). The browser hands them down as `marks`; `talk_filter`,
+`schedule_order` and `show_speakers` are bound to the browser screen's state.
 """
 
 from __future__ import annotations
@@ -60,6 +56,7 @@ def _counted(title: str, total: int, hits: int | None) -> Text:
 FILTERS = ("all", "starred", "unread")
 STAR = "★"
 UNREAD = "•"
+NOTED = "✎"
 
 
 @dataclass(frozen=True)
@@ -74,6 +71,8 @@ class TalkMarks:
     starred: frozenset[str] = frozenset()
     read: frozenset[str] | None = None
     gutter: bool = False
+    #: Talks you wrote a note on.
+    noted: frozenset[str] = frozenset()
 
     def unread(self, talk: Talk) -> bool:
         """True when read marks are known and `talk` has none."""
@@ -103,6 +102,8 @@ def talk_label(
         gutter, mark_style = "", ""
     elif talk.id in marks.starred:
         gutter, mark_style = f"{STAR} ", "bold"
+    elif talk.id in marks.noted:
+        gutter, mark_style = f"{NOTED} ", "bold"
     elif marks.unread(talk):
         gutter, mark_style = f"{UNREAD} ", "dim"
     else:

@@ -304,7 +304,9 @@ def bench_size(n: int, folder: Path, fzf: str | None, queries: list[str], app_ar
         painted, ready = reopen.start()
     finally:
         reopen.stop()
+        stored = sum(path.stat().st_size for path in Path(cache.name).glob("*.qcache"))
         cache.cleanup()
+    print(f"  qcon-tui  cache on disk {stored / 2**20:.1f} MiB = {stored / size:.2f}x the text")
     print(f"  qcon-tui  reopened with its cache: first paint {painted:6.2f} s  ready {ready:6.2f} s")
     for program in results:
         print(f"  {program.name:<9} keystroke -> screen  {summary(program)}")

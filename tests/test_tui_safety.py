@@ -42,8 +42,12 @@ async def test_hostile_notes_are_shown_literally() -> None:
 async def test_hostile_tree_labels_and_header_are_literal() -> None:
     app = make_app(HOSTILE)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)  # the read marks come from a worker
         tree = app.query_one(TalkTree)
+        # The read marks come from a worker started once the first frame is up.
+        for _ in range(200):
+            await settle(pilot)
+            if tree.marks.read is not None:
+                break
         tree_text = widget_text(tree)
         assert "Hostile Notes [bold red]Confe" in tree_text  # as painted (cut to the column)
         assert "Markup [bold red]Injectio" in tree_text  # after the mark gutter

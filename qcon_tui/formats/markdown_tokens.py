@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..model import Block, Cell, Code, ListBlock, ListItem, Paragraph, Quote, Span, Table
+from ..model import Block, Cell, Code, ListBlock, ListItem, Paragraph, Quote, Span, Table, iter_items
 from .layout import BOLD_LEVEL as BOLD_LEVEL
 from .layout import LINE_LEVEL as LINE_LEVEL
 
@@ -389,19 +389,11 @@ def _block_text(block: Block) -> tuple[str, list[Span]]:
     if isinstance(block, Code):
         return block.text, []
     if isinstance(block, ListBlock):
-        lines = [("  " * depth) + "- " + item.text for depth, item in _walk(block.items)]
+        lines = [("  " * depth) + "- " + item.text for depth, item in iter_items(block.items)]
         return "\n".join(lines), []
     if isinstance(block, Table):
         return "\n".join(" | ".join(cell.text for cell in row) for row in (block.header, *block.rows)), []
     return getattr(block, "text", ""), []
-
-
-def _walk(items: tuple[ListItem, ...], depth: int = 0) -> list[tuple[int, ListItem]]:
-    out = []
-    for item in items:
-        out.append((depth, item))
-        out.extend(_walk(item.children, depth + 1))
-    return out
 
 
 _PARSER: MarkdownIt | None = None

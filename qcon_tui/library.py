@@ -112,6 +112,22 @@ class Library:
                     yield notebook, day, talk
 
 
+def same_title_names(notebooks: Sequence[Notebook]) -> dict[int, str]:
+    """File names that tell apart notebooks of the same title: id(notebook) → "qcon-2018.md".
+
+    Only notebooks whose title another one shares (ignoring case) are named.
+    """
+    seen: dict[str, int] = {}
+    for notebook in notebooks:
+        key = notebook.title.casefold()
+        seen[key] = seen.get(key, 0) + 1
+    return {
+        id(notebook): clean(os.path.basename(notebook.source))
+        for notebook in notebooks
+        if notebook.source and seen[notebook.title.casefold()] > 1
+    }
+
+
 def is_notes_file(path: Path) -> bool:
     """True for a visible regular file with a notes suffix that is not a schedule sidecar."""
     name = path.name.lower()

@@ -337,11 +337,12 @@ def render_talk(
     annotation: str | None = None,
     conference: bool = False,
 ) -> RenderableType:
-    """One talk: title, where it sits, the known facts, the notes, your note, then its sources.
+    """One talk: title, where it sits, the known facts, your note, the notes, then its sources.
 
     `spans` (search matches) are highlighted; `current` is the index in `spans` of
     the match the reader stepped to, drawn more strongly. Unknown facts are left out.
-    `annotation` (your own note) is drawn in a titled frame, apart from the author's.
+    `annotation` (your own note) is drawn in a titled frame under the facts, apart from
+    the author's notes.
     `conference` names the notebook in the position line (a talk of a library).
     """
     marks = _Marks(spans, current)
@@ -358,11 +359,11 @@ def render_talk(
         header.append(_text(when, FACT_STYLE))
 
     parts: list[RenderableType] = [Group(*header)]
+    if annotation and annotation.strip():  # yours first: you see at once that you wrote one
+        parts.append(render_annotation(annotation))
     parts.extend(_blocks(talk.blocks, marks))
     if not talk.blocks:
         parts.append(_text("(no notes for this talk)", "dim italic"))
-    if annotation and annotation.strip():
-        parts.append(render_annotation(annotation))
     if talk.links:
         sources = [
             Hanging(Text("• ", style=BULLET_STYLE), style_urls(_text(link)), indent=2) for link in talk.links

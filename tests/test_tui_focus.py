@@ -197,3 +197,42 @@ def test_the_tree_marks_starred_noted_and_unread_talks_in_that_order() -> None:
     )
     labels = [talk_label(talk, marks).plain for talk in talks[:4]]
     assert [label[:2] for label in labels] == ["★ ", "✎ ", "• ", "  "]
+
+
+def recorded_notifications(app) -> list[str]:
+    """Every message `app` notifies from now on, in order (the toasts still show)."""
+    told: list[str] = []
+    real_notify = app.notify
+
+    def notify(message: str, **kwargs: object) -> None:
+        told.append(message)
+        real_notify(message, **kwargs)
+
+    app.notify = notify
+    return told
+
+
+async def test_read_only_writing_keys_say_why_they_do_nothing() -> None:
+    app = make_app(read_only=True)
+    told = recorded_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, what in (("s", "stars"), ("a", "notes"), ("e", "editing")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert told and told[-1].startswith(f"Read-only: no {what} here"), (key, told)
+        assert len(app.screen_stack) == 1  # no note dialog opened
+
+
+async def test_the_first_run_explains_the_marks_once(isolated_state) -> None:
+    from qcon_tui.tui.screens.browser import FIRST_RUN_HINT
+
+    (isolated_state / ".seen-marks-hint").unlink()
+    for expected in (1, 0):  # the first run tells, the second does not
+        app = make_app()
+        told = recorded_notifications(app)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert told.count(FIRST_RUN_HINT) == expected
+    for mark in ("•", "★", "✎", "?"):
+        assert mark in FIRST_RUN_HINT

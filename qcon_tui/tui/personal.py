@@ -158,3 +158,19 @@ def refresh_state(lazy: LazyStore) -> StateChanged | None:
     except StateError as error:
         return StateChanged(error=str(error))
     return StateChanged(warnings=store.take_warnings()) if changed else None
+
+
+def first_time(name: str) -> bool:
+    """True the first time this is asked for `name`, on this machine (off the UI thread: it
+    writes a marker file beside your stars and notes). False when that cannot be known."""
+    from ..state import state_dir
+
+    marker = state_dir() / f".seen-{name}"
+    try:
+        if marker.exists():
+            return False
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        return False
+    return True

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,18 +27,18 @@ from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
 from textual.worker import get_current_worker
 
 from ...formats import NotesError
-from ...library import Library, LibraryEntry
+from ...library import Library, LibraryEntry, same_title_names
 from ...model import Talk
 from ...render import position_label
 from ...words import plural
 from ..messages import LibraryEntryLoaded, LibraryLoaded, NotesReloaded, SearchDone
-from ..personal import reconcile
+from ..personal import first_time, reconcile
 from ..reload import NotesWatcher, carry_selection
 from ..session import Item, TalkFilter, TalkHit
 from ..widgets.note_pane import NotePane
 from ..widgets.results_list import ResultsList
 from ..widgets.search_input import SearchInput
-from ..widgets.talk_tree import TalkMarks, TalkTree
+from ..widgets.talk_tree import NOTED, STAR, UNREAD, TalkMarks, TalkTree
 from .browser_base import WRITING_ACTIONS
 from .browser_layers import LiveNotes, YourLayer
 
@@ -52,6 +52,12 @@ if TYPE_CHECKING:
 RESULT_LIMIT = 50
 #: How often (seconds) the notes file and the state file are checked for changes.
 POLL_INTERVAL = 0.5
+
+#: Said once, the first time the browser runs: what the marks before the titles mean.
+FIRST_RUN_HINT = f"{UNREAD} not read yet   {STAR} starred (s)   {NOTED} your note (a)\n? shows every key"
+
+#: The writing keys a read-only browser answers with a word on why they do nothing.
+READ_ONLY_KEYS = {"s": "stars", "a": "notes", "e": "editing", "f": "filters by star or read mark"}
 
 # Paired keys share one footer entry: "[ ] talk", "n N match".
 TALK_GROUP = Binding.Group("talk", compact=True)
@@ -124,6 +130,7 @@ class BrowserScreen(YourLayer, LiveNotes):
             self.talk_tree.marks = TalkMarks(gutter=True)
         self.selected = self.session.first_item(self._start_talk)
         if self.session.directory is not None:
+            self.results_list.names = same_title_names(self.library.notebooks)
             for failure in self.session.directory.failures:
                 self._report_failure(failure.label)
         if self._loader is not None:
@@ -138,9 +145,21 @@ class BrowserScreen(YourLayer, LiveNotes):
         self.run_worker(self.session.ensure_index, thread=True, group="index", exit_on_error=False)
         if not self.read_only:
             self.change_state(reconcile(self.notebook))
+            self.run_worker(self._first_run_hint, thread=True, group="hint", exit_on_error=False)
         if self.notebook.source and not self.in_library:  # live reload: one notes file only
             self._watcher = NotesWatcher(self.notebook.source)
         self.set_interval(POLL_INTERVAL, self.check_for_changes)
+
+    def _first_run_hint(self) -> None:
+        """The first time the browser runs here, say what the marks in the tree mean (once)."""
+        if first_time("marks-hint"):
+            self.app.call_from_thread(
+                self.notify,
+                FIRST_RUN_HINT,
+                title="Marks in the tree",
+                timeout=12,
+                markup=False,
+            )
 
     # ------------------------------------------------------------------ state → widgets
 
@@ -303,6 +322,7 @@ class BrowserScreen(YourLayer, LiveNotes):
             self._report_failure(entry.failure.label if entry.failure else entry.path)
             return
         self.talk_tree.add_notebook(entry.notebook)
+        self.results_list.names = same_title_names(self.library.notebooks)
         if select is not None:
             self.selected = select
         if self.session.query.strip():
@@ -333,6 +353,17 @@ class BrowserScreen(YourLayer, LiveNotes):
             if action in ("toggle_star", "annotate"):
                 return True if isinstance(self._target(), Talk) else None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """Read-only, `s`, `a`, `e` and `f` are off: say so rather than do nothing."""
+        what = READ_ONLY_KEYS.get(event.key)
+        if what is None or not self.read_only or isinstance(self.focused, Input):
+            return
+        event.stop()
+        said = f"Read-only: no {what} here"
+        if self.in_library:
+            said += " (a library is browsed read-only: stars and notes are kept per notes file)"
+        self.notify(said, severity="warning", timeout=4, markup=False)
 
     async def action_quit(self) -> None:
         """`q`: leave the browser."""

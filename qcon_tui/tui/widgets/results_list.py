@@ -6,7 +6,7 @@ In a library each row also names its conference: "QCon London 2017 › day 2 ›
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.widget import Widget
@@ -57,12 +57,15 @@ def snippet_window(
     return excerpt, shifted
 
 
-def result_prompt(hit: TalkHit, width: int, *, conference: bool = False) -> Text:
+def result_prompt(
+    hit: TalkHit, width: int, *, conference: bool = False, names: Mapping[int, str] | None = None
+) -> Text:
     """Two lines for one hit: "day › talk", then the snippet with matched words lit.
 
     With `conference` (a library's hit, which carries its `notebook`) the heading
-    starts with the notebook's title. Each line is cut to `width` with an ellipsis,
-    so every row is the same height.
+    starts with the notebook's title, and its file name where `names` has one (two
+    notebooks share the title). Each line is cut to `width` with an ellipsis, so every
+    row is the same height.
     """
     width = max(4, width)
     talk, day = hit.talk, hit.day
@@ -74,7 +77,8 @@ def result_prompt(hit: TalkHit, width: int, *, conference: bool = False) -> Text
     notebook = hit.notebook if conference and isinstance(hit, LibraryHit) else None
     if notebook is not None and notebook.title:
         # The conference leads, but gives way (down to a few letters) to the talk's title.
-        where = Text(_one_line(notebook.title), style="dim")
+        name = (names or {}).get(id(notebook))
+        where = Text(_one_line(notebook.title) + (f" · {name}" if name else ""), style="dim")
         where.truncate(max(16, width - heading.cell_len - 3), overflow="ellipsis")
         heading = Text.assemble(where, (" › ", "dim"), heading)
     heading.truncate(width, overflow="ellipsis")
@@ -110,6 +114,8 @@ class ResultsList(OptionList):
         self.hits: list[TalkHit] = []
         #: Whether rows name their conference (hits from a library of several notebooks).
         self.conference = conference
+        #: File names of a library's notebooks that share a title (id(notebook) → name).
+        self.names: dict[int, str] = {}
         self._query = ""
         #: How many of `hits` have a row (the rest are counted in the last row).
         self._built = 0
@@ -148,7 +154,7 @@ class ResultsList(OptionList):
         width = self.row_width()
         new = self.hits[self._built : count]
         self.add_options(
-            Option(result_prompt(hit, width, conference=self.conference), id=str(n))
+            Option(result_prompt(hit, width, conference=self.conference, names=self.names), id=str(n))
             for n, hit in enumerate(new, self._built)
         )
         self._built = count

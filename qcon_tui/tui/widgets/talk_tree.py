@@ -26,7 +26,7 @@ from textual.reactive import var
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ...library import Library
+from ...library import Library, same_title_names
 from ...model import Day, Notebook, Talk
 from ...ordering import schedule_order
 
@@ -34,18 +34,24 @@ from ...ordering import schedule_order
 _identity = id
 
 
-def day_label(day: Day, hits: int | None = None) -> Text:
-    """ "day 1 (7)", or "day 1 (2/7)" while a search is showing `hits` of its talks."""
-    return _counted(day.title or "untitled day", len(day.talks), hits)
+def day_label(day: Day, shown: int | None = None) -> Text:
+    """ "day 1 (7)", or "day 1 (2 of 7)" while a search or a filter shows `shown` of its talks."""
+    return _counted(day.title or "untitled day", len(day.talks), shown)
 
 
-def notebook_label(notebook: Notebook, hits: int | None = None) -> Text:
-    """A notebook in a library: "QCon London 2017 (42)", or "(3/42)" while a search shows `hits`."""
-    return _counted(notebook.title or "untitled notes", len(notebook.talks), hits)
+def notebook_label(notebook: Notebook, shown: int | None = None, *, name: str | None = None) -> Text:
+    """A notebook in a library: "QCon London 2017 (42)", or "(3 of 42)" while a search shows 3.
+
+    `name` (its file name) tells it apart from another notebook of the same title.
+    """
+    label = _counted(notebook.title or "untitled notes", len(notebook.talks), shown)
+    if name:
+        label.append(f" · {name}", style="dim")
+    return label
 
 
-def _counted(title: str, total: int, hits: int | None) -> Text:
-    count = f"({total})" if hits is None else f"({hits}/{total})"
+def _counted(title: str, total: int, shown: int | None) -> Text:
+    count = f"({total})" if shown is None or shown == total else f"({shown} of {total})"
     label = Text(title)
     label.append(" ")
     label.append(count, style="dim")
@@ -294,7 +300,9 @@ class TalkTree(Tree[object]):
 
     def _add_notebook_node(self, notebook: Notebook) -> None:
         # Only the first is expanded, so a big library opens as a list of conferences.
-        node = self.root.add(notebook_label(notebook), data=notebook, expand=not self._notebook_rows)
+        name = self._notebook_names().get(_identity(notebook))
+        label = notebook_label(notebook, name=name)
+        node = self.root.add(label, data=notebook, expand=not self._notebook_rows)
         self._node_by_item[_identity(notebook)] = node
         self._notebook_rows.append((notebook, node))
         self._add_days(node, notebook)
@@ -305,7 +313,7 @@ class TalkTree(Tree[object]):
             talks = [talk for talk in self.day_talks(day) if visible is None or talk.id in visible]
             if visible is not None and not talks:
                 continue
-            day_node = parent.add(day_label(day), data=day, expand=True)
+            day_node = parent.add(day_label(day, len(talks)), data=day, expand=True)
             self._node_by_item[_identity(day)] = day_node
             self._day_rows.append((day, day_node))
             for talk in talks:
@@ -338,11 +346,18 @@ class TalkTree(Tree[object]):
                 if not isinstance(current, Text) or label != current or label.style != current.style:
                     node.set_label(label)
         for day, node in self._day_rows:
-            if node.label != (label := day_label(day)):
+            if node.label != (label := day_label(day, len(node.children))):
                 node.set_label(label)
+        names = self._notebook_names()
         for notebook, node in self._notebook_rows:
-            if node.label != (label := notebook_label(notebook)):
+            if node.label != (label := notebook_label(notebook, name=names.get(_identity(notebook)))):
                 node.set_label(label)
+
+    def _notebook_names(self) -> dict[int, str]:
+        """File names for the notebooks of a library that share their title with another."""
+        if not isinstance(self.notebook, Library):
+            return {}
+        return same_title_names(self.notebook.notebooks)
 
     def process_label(self, label: str | Text) -> Text:
         """Take a one-line `Text` label as it is: every label here is one (never markup)."""
@@ -373,24 +388,38 @@ class TalkTree(Tree[object]):
             return dimmed
         if isinstance(data, Day | Notebook) and node is not self.root:
             count = self._hit_counts.get(_identity(data), 0)
-            counted = day_label(data, count) if isinstance(data, Day) else notebook_label(data, count)
+            if isinstance(data, Day):
+                counted = day_label(data, count)
+            else:
+                counted = notebook_label(data, count, name=self._notebook_names().get(_identity(data)))
             if count == 0:
                 counted.stylize("dim")
             return counted
         return label
 
     def render_label(self, node: TreeNode[object], base_style: Style, style: Style) -> Text:
-        """Draw a row with the search's marks (see `row_label`), only for rows on screen."""
+        """Draw a row with the search's marks (see `row_label`), only for rows on screen,
+        cut with "…" where it would run past the tree's edge."""
         text = super().render_label(node, base_style, style)
-        if self._hits is None:
-            return text
-        shown = self.row_label(node)
-        if shown is node.label:
-            return text
-        body = shown.copy()
-        body.stylize(style)
-        head = text[: len(text) - len(node.label)] if len(text) > len(node.label) else Text()
-        return Text.assemble(head, body)
+        if self._hits is not None:
+            shown = self.row_label(node)
+            if shown is not node.label:
+                body = shown.copy()
+                body.stylize(style)
+                head = text[: len(text) - len(node.label)] if len(text) > len(node.label) else Text()
+                text = Text.assemble(head, body)
+        room = self._room(node)
+        if room and text.cell_len > room:
+            text = text.copy()
+            text.truncate(max(1, room), overflow="ellipsis")
+        return text
+
+    def _room(self, node: TreeNode[object]) -> int:
+        """How many cells `node`'s label has: the tree's width less the guides before it."""
+        depth, parent = 0, node.parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent
+        return self.scrollable_content_region.width - depth * self.guide_depth
 
     def _show_view(self) -> None:
         """Name a filter or an order other than the file's in the tree's top border."""

@@ -105,7 +105,7 @@ async def test_first_notebook_is_browsable_while_the_rest_loads(
 
 async def test_search_spans_every_file_and_rows_name_the_conference(notes_dir: Path) -> None:
     app = library_app(notes_dir)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)
         await type_search(pilot, "serverless")
         results = app.query_one(ResultsList)
@@ -116,11 +116,13 @@ async def test_search_spans_every_file_and_rows_name_the_conference(notes_dir: P
         headings = [line for line in text.splitlines() if not line.startswith(" ")]
         assert all(line.startswith(("DevConf 2024 › ", "QCon London")) for line in headings), headings
         # A long conference title gives way to the talk's title.
-        assert "QCon London 2017 ta… › day 3 › Monitoring Serverless Architectures" in text
+        row = next(line for line in text.splitlines() if "Monitoring Serverless" in line)
+        assert row.startswith("QCon London 2017")
+        assert row.endswith("… › day 3 › Monitoring Serverless Architectures")
         # Hits are counted per conference in the tree.
         tree = app.query_one(TalkTree)
         labels = [str(tree.row_label(node)) for node in tree.root.children]
-        assert labels[1] == "DevConf 2024 (1/3)"
+        assert labels[1] == "DevConf 2024 (1 of 3)"
 
 
 async def test_opening_a_hit_from_the_second_notebook_shows_it(notes_dir: Path) -> None:

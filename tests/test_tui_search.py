@@ -63,8 +63,8 @@ async def test_tree_dims_talks_without_hits_and_counts_hits_per_day() -> None:
         await type_search(pilot, "facebok live")
         tree = app.query_one(TalkTree)
         day1, day2, _day3 = tree.root.children
-        assert tree.row_label(day1).plain == "day 1 (0/7)"
-        assert tree.row_label(day2).plain == "day 2 (1/7)"
+        assert tree.row_label(day1).plain == "day 1 (0 of 7)"
+        assert tree.row_label(day2).plain == "day 2 (1 of 7)"
         labels = {leaf.data.title: tree.row_label(leaf) for leaf in day2.children}
         assert "dim" in str(labels["Engineering You"].style)
         assert "dim" not in str(labels[FACEBOOK].style)

@@ -67,8 +67,11 @@ ANNOTATION_TITLE = Style(color="cyan", bold=True)
 #: URLs look like links but carry no `link` (no OSC 8) and no click action: links are
 #: shown, never opened on the machine that runs the viewer (over SSH, the server).
 URL_STYLE = Style(underline=True, color="bright_blue")
-MATCH_STYLE = Style(color="black", bgcolor="yellow")
-CURRENT_STYLE = Style(color="black", bgcolor="bright_green", bold=True, underline=True) + Style(
+#: Search matches: black on yellow, written as yellow on black reversed, so that without
+#: colour (NO_COLOR) a match still stands out in reverse video. The one stepped to is
+#: bold and underlined as well.
+MATCH_STYLE = Style(color="yellow", bgcolor="black", reverse=True)
+CURRENT_STYLE = Style(color="bright_green", bgcolor="black", reverse=True, bold=True, underline=True) + Style(
     meta={CURRENT_META: True}
 )
 

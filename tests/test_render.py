@@ -161,9 +161,11 @@ def test_highlights_spans_and_the_current_one_more_strongly() -> None:
     segs = segments(render_talk(wrap(talk), talk, spans=spans, current=1))
     matched = [(text, style) for text, style in segs if text.lower() == "redis"]
     assert len(matched) == 3
-    assert matched[0][1].bgcolor == MATCH_STYLE.bgcolor
-    assert matched[1][1].bgcolor == CURRENT_STYLE.bgcolor and matched[1][1].bold
-    assert matched[2][1].bgcolor == MATCH_STYLE.bgcolor
+    # Reversed, so a match stands out without colour too; `color` is the background shown.
+    assert all(style.reverse for _, style in matched)
+    assert matched[0][1].color == MATCH_STYLE.color
+    assert matched[1][1].color == CURRENT_STYLE.color != MATCH_STYLE.color and matched[1][1].bold
+    assert matched[2][1].color == MATCH_STYLE.color
 
 
 def test_highlights_list_items_by_item_index() -> None:
@@ -171,7 +173,7 @@ def test_highlights_list_items_by_item_index() -> None:
     talk = Talk(id="t", title="T", blocks=(block,))
     spans = (Span("notes", 0, 4, block=0, item=1), Span("notes", 0, 5, block=0, item=2))
     segs = segments(render_talk(wrap(talk), talk, spans=spans))
-    lit = {text for text, style in segs if style is not None and style.bgcolor == MATCH_STYLE.bgcolor}
+    lit = {text for text, style in segs if style is not None and style.color == MATCH_STYLE.color}
     assert lit == {"beta", "gamma"}
 
 

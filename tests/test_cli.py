@@ -95,7 +95,6 @@ def test_search_limit() -> None:
         ("list", "--bogus"),
         ("export", "--format", "pdf"),
         ("show",),
-        ("validate",),
         ("nosuchcommand",),
     ],
 )

@@ -88,7 +88,7 @@ def test_annotate_with_text_append_and_clear(notes: Path) -> None:
     assert entry["annotation"] == "kafka is a log\npartitions matter"
     assert entry["starred"] is False
 
-    result = qcon("annotate", "gamma", str(notes), "--text", "")
+    result = qcon("annotate", "gamma", str(notes), "--clear")
     assert result.returncode == 0
     assert result.stdout.startswith("cleared note: Gamma Talk With Kafka")
     assert takeaways_json(notes) == []

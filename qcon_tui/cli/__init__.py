@@ -24,12 +24,27 @@ from .common import PROG, DataError, Handler, Parser, UsageError, err, tell_layo
 __all__ = ["build_parser", "main"]
 
 
+#: The browser's own options (`qcon-tui [PATH] ...`), told in the main --help.
+BROWSER_HELP = """\
+the browser: qcon-tui [PATH] [options]
+  PATH               a notes file or a directory of them (default: the bundled notes)
+  --talk TALK        start at this talk (its id, or part of its title)
+  --search QUERY     start with this search typed
+  --theme NAME       a colour theme (default: from COLORTERM, COLORFGBG, NO_COLOR)
+  --read-only        no stars, notes, read marks, editing or shell
+  --no-mouse         do not take over the mouse
+
+Run 'qcon-tui COMMAND --help' for a command. Exit codes: 0 fine, 1 bad data or no
+match, 2 bad usage."""
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     """The subcommand parser, and the handler for each subcommand."""
     parser = Parser(
         prog=PROG,
         description="Browse, search and export conference notes. Without a command, opens the browser.",
-        epilog="Run 'qcon-tui [PATH]' for the browser; 'qcon-tui COMMAND --help' for a command.",
+        epilog=BROWSER_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)

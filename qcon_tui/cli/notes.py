@@ -52,7 +52,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     def outline(notebook: Notebook, heading: str) -> list[str]:
         out: list[str] = [heading]
         for index, day in enumerate(notebook.days, 1):
-            out.append(f"{day.title or f'day {index}'} ({len(day.talks)} talks)")
+            out.append(f"{day.title or f'day {index}'} ({plural(len(day.talks), 'talk')})")
             width = max((len(talk.id) for talk in day.talks), default=0)
             out.extend(f"  {talk.id:<{width}}  {talk.title}" for talk in day.talks)
         return out
@@ -79,8 +79,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+#: `search` exits 1 when nothing matches, as grep does.
+NO_HITS = 1
+
+
 def cmd_search(args: argparse.Namespace) -> int:
-    """Print ranked hits with snippets; over a directory, hits from every notes file."""
+    """Print ranked hits with snippets; over a directory, hits from every notes file.
+
+    Exits 0 with hits and 1 without, like grep, so scripts can test for a match."""
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     from ..model import Notebook
@@ -112,10 +118,10 @@ def cmd_search(args: argparse.Namespace) -> int:
                 entry["path"] = notebook.source
             data.append(entry)
         print(json.dumps(data, indent=2, ensure_ascii=False))
-        return 0
+        return 0 if found else NO_HITS
     if not found:
         print(f"no talks match {args.query!r}", file=sys.stderr)
-        return 0
+        return NO_HITS
     from rich.text import Text
 
     out = console()
@@ -209,6 +215,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from ..validate import check
 
     errors = 0
+    if not args.paths:  # PATH is optional everywhere: the bundled notes
+        from ..paths import bundled_notes
+
+        args.paths = [str(bundled_notes())]
     for path in args.paths:
         shown = clean(path)  # a name from outside is printed clean
         notes_path = path
@@ -240,8 +250,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{d.path or clean(notes_path)}:{d.line}: {d.severity}: {d.message}")
         errors += sum(1 for d in diagnostics if d.severity == "error")
         if not diagnostics:
-            talks = len(notebook.talks)
-            print(f"{shown}: ok ({len(notebook.days)} days, {talks} talks)", file=sys.stderr)
+            counts = f"{plural(len(notebook.days), 'day')}, {plural(len(notebook.talks), 'talk')}"
+            print(f"{shown}: ok ({counts})", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -275,7 +285,7 @@ def register(sub: Any) -> dict[str, Handler]:
     p = sub.add_parser(
         "validate", help="check notes files: how each was read, then PATH:LINE: message; exit 1 on errors"
     )
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="notes files (default: the bundled notes)")
     add_layout(p)
     handlers["validate"] = cmd_validate
     return handlers

@@ -105,11 +105,17 @@ def _read_note_text(args: argparse.Namespace) -> str:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    """Set (or with --append, extend) a talk's private note; empty text clears it."""
+    """Set (or with --append, extend) a talk's private note; --clear removes it."""
 
-    text = _read_note_text(args)
-    if args.append and not text.strip():
-        raise UsageError("nothing to append: the note text is empty")
+    if args.clear:
+        if args.text is not None or args.append:
+            raise UsageError("--clear takes no --text or --append")
+        text = ""
+    else:
+        text = _read_note_text(args)
+        if not text.strip():
+            # An empty pipe (`</dev/null`, a failed command) must not wipe a note by accident.
+            raise UsageError("the note text is empty; to remove the note, use --clear")
     notebook, store = _open(args.path)
     talk = find_talk(notebook, args.talk)
     state = _change(store, lambda: store.set_annotation(talk, text, append=args.append))
@@ -217,12 +223,13 @@ def register(sub: Any) -> dict[str, Handler]:
         "annotate",
         help="set your private note on a talk",
         description="Set your private note on a talk: from --text, else from stdin. "
-        "Replaces the note; --append adds a line; empty text clears it.",
+        "Replaces the note; --append adds a line; --clear removes it (empty text is refused).",
     )
     add_talk(p)
     add_path(p)
     p.add_argument("--text", "-t", metavar="TEXT", help="the note (default: read stdin)")
     p.add_argument("--append", "-a", action="store_true", help="add to the note on a new line")
+    p.add_argument("--clear", action="store_true", help="remove the note")
     handlers["annotate"] = cmd_annotate
 
     p = sub.add_parser("takeaways", help="your starred and annotated talks, as Markdown or JSON")

@@ -66,3 +66,12 @@ def test_counts_are_singular_for_one(tmp_path: Path) -> None:
     assert "(1 talk)" in listing and "1 talks" not in listing
     checked = run_cli("validate", str(notes))
     assert "1 day, 1 talk" in checked.stderr
+
+
+def test_piped_output_has_no_trailing_padding_and_list_columns_stay_put() -> None:
+    shown = run_cli("show", "real world java").stdout
+    assert shown.strip() and all(line == line.rstrip() for line in shown.splitlines())
+    listing = run_cli("list").stdout.splitlines()
+    talk_rows = [line for line in listing if line.startswith("  ")]
+    title_columns = {len(line) - len(line[2:].split(" ", 1)[1].lstrip()) for line in talk_rows}
+    assert len(title_columns) == 1  # every title starts in one column, whatever the day

@@ -190,6 +190,38 @@ def console(file: TextIO | None = None) -> Console:
     return Console(file=file or sys.stdout, highlight=False, emoji=False, markup=False)
 
 
+def emit(renderable: object) -> None:
+    """Print a Rich renderable to stdout: to a terminal as Rich draws it, fitted to its
+    width; piped, as plain lines with no padding after their last character."""
+    out = console()
+    if out.is_terminal:
+        out.print(renderable)
+        return
+    with out.capture() as captured:
+        out.print(renderable)
+    sys.stdout.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
+
+
+def terminal_width() -> int | None:
+    """The width of the terminal stdout is, or None when it is piped (lines then stay whole)."""
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def cut_to(line: str, width: int | None) -> str:
+    """`line`, cut with "…" to `width` cells (None: whole)."""
+    if width is None or len(line) <= width:
+        return line
+    from rich.text import Text
+
+    text = Text(line)
+    text.truncate(max(1, width), overflow="ellipsis")
+    return text.plain
+
+
 def write_output(text: str, output: str | None) -> None:
     """Write to `output` atomically, or to stdout."""
     if output and output != "-":

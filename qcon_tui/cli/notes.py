@@ -17,9 +17,12 @@ from .common import (
     add_path,
     add_talk,
     console,
+    cut_to,
+    emit,
     find_talk,
     load_notebook,
     load_notes,
+    terminal_width,
     write_output,
 )
 
@@ -49,13 +52,16 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
 
+    fit = terminal_width()
+
     def outline(notebook: Notebook, heading: str) -> list[str]:
         out: list[str] = [heading]
+        # One id column for the whole notebook, so it does not move from day to day.
+        width = max((len(talk.id) for talk in notebook.talks), default=0)
         for index, day in enumerate(notebook.days, 1):
             out.append(f"{day.title or f'day {index}'} ({plural(len(day.talks), 'talk')})")
-            width = max((len(talk.id) for talk in day.talks), default=0)
             out.extend(f"  {talk.id:<{width}}  {talk.title}" for talk in day.talks)
-        return out
+        return [cut_to(line, fit) for line in out]
 
     if isinstance(notes, Notebook):
         print("\n".join(outline(notes, notes.title)))
@@ -75,7 +81,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     talk = find_talk(notebook, args.talk)
     from ..render import render_talk
 
-    console().print(render_talk(notebook, talk))
+    emit(render_talk(notebook, talk))
     return 0
 
 

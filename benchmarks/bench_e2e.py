@@ -141,6 +141,9 @@ class Program:
     times: list[float] = field(default_factory=list)
     worst: tuple[str, float] = ("", 0.0)
 
+    def env_args(self) -> list[str]:
+        return [arg for name, value in self.env.items() for arg in ("-e", f"{name}={value}")]
+
     def capture(self) -> str:
         """The pane, normalised: colours kept except in the text-only rows."""
         screen = tmux("capture-pane", "-p", "-e", "-t", self.session)
@@ -158,7 +161,19 @@ class Program:
         env.update(self.env)
         started = time.perf_counter()
         subprocess.run(
-            ["tmux", "-L", SOCKET, "new-session", "-d", "-s", self.session, *SIZE_ARGS, *self.command],
+            # -e: a running tmux server gives new sessions its own environment, not ours.
+            [
+                "tmux",
+                "-L",
+                SOCKET,
+                "new-session",
+                "-d",
+                "-s",
+                self.session,
+                *SIZE_ARGS,
+                *self.env_args(),
+                *self.command,
+            ],
             check=True,
             env=env,
         )

@@ -1,4 +1,4 @@
-"""Write SVG screenshots of the browser to screenshots/ (start, search, help, topics, narrow).
+"""Write SVG screenshots of the browser to screenshots/ (start, search, help, topics, narrow, ANSI).
 
 Run: python scripts/screenshots.py [OUTPUT_DIR]
 """
@@ -6,7 +6,9 @@ Run: python scripts/screenshots.py [OUTPUT_DIR]
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -57,18 +59,27 @@ async def _narrow(pilot: Pilot[object]) -> None:
     await _settle(pilot)
 
 
-SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
-    ("start.svg", (80, 24), _start),
-    ("search.svg", (80, 24), _search),
-    ("help.svg", (80, 24), _help),
-    ("topics.svg", (80, 24), _topics),
-    ("narrow.svg", (50, 20), _narrow),
+async def _ansi(pilot: Pilot[object]) -> None:
+    await pilot.press("slash", *"micro")
+    await _settle(pilot)
+    await pilot.press("down")
+    await _settle(pilot)
+
+
+#: (file, size, steps, theme): the ANSI one is what most SSH and tmux sessions get.
+SHOTS: list[tuple[str, tuple[int, int], Steps, str]] = [
+    ("start.svg", (80, 24), _start, "textual-dark"),
+    ("search.svg", (80, 24), _search, "textual-dark"),
+    ("help.svg", (80, 24), _help, "textual-dark"),
+    ("topics.svg", (80, 24), _topics, "textual-dark"),
+    ("narrow.svg", (50, 20), _narrow, "textual-dark"),
+    ("ansi.svg", (80, 24), _ansi, "ansi-dark"),
 ]
 
 
-async def shoot(name: str, size: tuple[int, int], steps: Steps, out: Path) -> Path:
-    """Run the app at `size`, do `steps`, and save the screen as `out/name`."""
-    app = QconApp(qcon_tui.load(), theme="textual-dark")
+async def shoot(name: str, size: tuple[int, int], steps: Steps, out: Path, theme: str) -> Path:
+    """Run the app at `size` in `theme`, do `steps`, and save the screen as `out/name`."""
+    app = QconApp(qcon_tui.load(), theme=theme)
     async with app.run_test(size=size) as pilot:
         app.query_one(SearchInput).cursor_blink = False
         await steps(pilot)
@@ -79,9 +90,13 @@ async def shoot(name: str, size: tuple[int, int], steps: Steps, out: Path) -> Pa
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else ROOT / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    for name, size, steps in SHOTS:
-        path = asyncio.run(shoot(name, size, steps, out))
-        print(path)
+    # A state folder of its own: no read marks in your state, no first-run hint on screen.
+    with tempfile.TemporaryDirectory() as state:
+        os.environ["QCON_TUI_STATE_DIR"] = state
+        (Path(state) / ".seen-marks-hint").touch()
+        for name, size, steps, theme in SHOTS:
+            path = asyncio.run(shoot(name, size, steps, out, theme))
+            print(path)
     return 0
 
 

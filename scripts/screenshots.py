@@ -91,9 +91,11 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else ROOT / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     # A state folder of its own: no read marks in your state, no first-run hint on screen.
-    with tempfile.TemporaryDirectory() as state:
-        os.environ["QCON_TUI_STATE_DIR"] = state
-        (Path(state) / ".seen-marks-hint").touch()
+    with tempfile.TemporaryDirectory() as data:
+        os.environ["QCON_TUI_STATE_DIR"] = str(Path(data) / "state")
+        os.environ["XDG_DATA_HOME"] = data
+        (Path(data) / "qcon-tui" / "seen").mkdir(parents=True)
+        (Path(data) / "qcon-tui" / "seen" / "marks-hint").touch()
         for name, size, steps, theme in SHOTS:
             path = asyncio.run(shoot(name, size, steps, out, theme))
             print(path)

@@ -38,8 +38,9 @@ def isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     for name in ("NO_COLOR", "COLORFGBG"):
         monkeypatch.delenv(name, raising=False)
     # The first-run hint has been seen (its own test removes the marker).
-    (root / "state").mkdir(parents=True, exist_ok=True)
-    (root / "state" / ".seen-marks-hint").touch()
+    seen = root / "xdg-data" / "qcon-tui" / "seen"
+    seen.mkdir(parents=True)
+    (seen / "marks-hint").touch()
     return root / "state"
 
 

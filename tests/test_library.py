@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -203,7 +204,8 @@ def test_list_text_of_a_directory(notes_dir: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"{notes_dir.name} (3 notes files)"
     assert "DevConf 2024  (a-devconf.md)" in lines
-    assert "  serverless-cost-traps  Serverless Cost Traps" in lines
+    # (the ids of a notebook share one column, so the gap after an id varies)
+    assert any(re.fullmatch(r"  serverless-cost-traps +Serverless Cost Traps", line) for line in lines)
 
 
 def test_search_json_spans_every_file_and_names_the_notebook(notes_dir: Path) -> None:

@@ -227,7 +227,7 @@ async def test_read_only_writing_keys_say_why_they_do_nothing() -> None:
 async def test_the_first_run_explains_the_marks_once(isolated_state) -> None:
     from qcon_tui.tui.screens.browser import FIRST_RUN_HINT
 
-    (isolated_state / ".seen-marks-hint").unlink()
+    (isolated_state.parent / "xdg-data" / "qcon-tui" / "seen" / "marks-hint").unlink()
     for expected in (1, 0):  # the first run tells, the second does not
         app = make_app()
         told = recorded_notifications(app)

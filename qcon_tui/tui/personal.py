@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .messages import StateChanged
@@ -161,11 +162,11 @@ def refresh_state(lazy: LazyStore) -> StateChanged | None:
 
 
 def first_time(name: str) -> bool:
-    """True the first time this is asked for `name`, on this machine (off the UI thread: it
-    writes a marker file beside your stars and notes). False when that cannot be known."""
-    from ..state import state_dir
+    """True the first time this is asked for `name` (off the UI thread: it writes a marker
+    file under the user data folder, beside the state folder). False when that cannot be known."""
+    import platformdirs
 
-    marker = state_dir() / f".seen-{name}"
+    marker = Path(platformdirs.user_data_dir("qcon-tui", appauthor=False)) / "seen" / name
     try:
         if marker.exists():
             return False

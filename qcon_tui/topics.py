@@ -57,6 +57,7 @@ good better best great bad worse worst nice cool big small little large huge new
 second third last next important different sure right wrong hard easy people person
 everybody day days time times year years week weeks month months hour hours minute minutes
 today tomorrow yesterday idea ideas fact course able possible
+system systems logic ready state states thing approach approaches problem problems
 """
 #: English function words, and words that note-taking fills text with but that name no topic.
 STOP_WORDS: frozenset[str] = frozenset((_FUNCTION_WORDS + _FILLER_WORDS).split())

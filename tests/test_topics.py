@@ -161,3 +161,12 @@ def test_topics_usage_and_data_errors(tmp_path: Path) -> None:
     result = run_cli("topics", str(tmp_path))
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "no notes files" in result.stderr
+
+
+def test_generic_words_are_no_topics() -> None:
+    import qcon_tui
+    from qcon_tui.topics import topics
+
+    terms = {topic.term.casefold() for topic in topics(qcon_tui.load(), limit=0)}
+    assert not terms & {"system", "systems", "logic", "ready", "state", "states"}
+    assert {"serverless", "monitoring", "microservices"} <= terms

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,17 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("QCON_TUI_CACHE_DIR", str(root / "parsed"))
     monkeypatch.delenv("QCON_TUI_NO_CACHE", raising=False)
     return root / "parsed"
+
+
+@pytest.fixture(autouse=True)
+def no_read_marks_on_a_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A talk on screen counts as read after a moment; in tests, only when a test asks.
+
+    On a loaded machine "a moment" passes between two keys, which made tests that never
+    meant to mark anything read see a talk lose its unread mark. A test about read marks
+    sets its own delay or drives the timers. The browser module is patched only once a
+    test has imported it, so plain tests never load Textual.
+    """
+    browser = sys.modules.get("qcon_tui.tui.screens.browser")
+    if browser is not None:
+        monkeypatch.setattr(browser.BrowserScreen, "READ_DELAY", 3600.0)

@@ -60,6 +60,11 @@ class Tmux:
     def wait_for_text(self, text: str, timeout: float = 15) -> str:
         return self.wait_for(lambda screen: text in screen, repr(text), timeout)
 
+    def pane_dead(self) -> bool:
+        """Whether tmux has marked the pane's program as ended."""
+        out = self.run("display-message", "-p", "-t", self.session, "#{pane_dead}", check=False)
+        return out.returncode == 0 and out.stdout.strip() == "1"
+
     def exit_status(self) -> str:
         """The program's exit status once it has ended, else "".
 

@@ -7,54 +7,68 @@ into two flat buffers. A query word is matched against the vocabulary, not again
 the notes: exactly, as a prefix (the word being typed) and with typos (rapidfuzz
 over the vocabulary); then the posting lists of those words are combined. Spans and
 snippets are worked out only for the hits returned. No UI imports.
+
+The query language is in `search_query`, the posting storage in `search_postings`,
+hits and snippets in `search_hits`; this module resolves words, scores and ranks.
 """
 
 from __future__ import annotations
 
 import heapq
-import re
-import sys
-import unicodedata
-from array import array
 from bisect import bisect_left
-from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import compress, pairwise, repeat
+from itertools import compress
 from math import log
 from operator import add, itemgetter
 from typing import Literal
 
-from .model import Day, Notebook, Paragraph, Talk, block_texts
-
-QUERY_HELP = """\
-words          every word must match (title, notes, speaker, track); best first
-partial words  the word being typed matches as a prefix: micro → microservices
-typos          words of 4+ letters forgive one typo, 8+ letters two (not in the
-               first letter): facebok → facebook
-"a phrase"     these words, next to each other, in this order
-day:2          talks of the second day; day:tuesday matches the day's title
-in:title       match words in titles only
-who:NAME       a speaker's name or company
-track:WORD     a word of the talk's track"""
-
-# --------------------------------------------------------------------------- words
-
-#: A word: letters and digits, with inner apostrophes ("it's" is one word, "its").
-WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_APOSTROPHES = str.maketrans("", "", "'’")
-_ASCII_WORDS = str.maketrans(
-    {chr(c): chr(c).lower() if chr(c).isalnum() else ("" if chr(c) == "'" else " ") for c in range(128)}
+from .search_hits import SNIPPET_CHARS, Hit, Marker, Span, SpanField, make_hit, phrase_re, phrase_spans
+from .search_postings import IndexParts, Postings, _texts
+from .search_query import (
+    _APOSTROPHES,
+    ALL_FIELDS,
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    NOTES_TF,
+    QUERY_HELP,
+    SPEAKER,
+    TITLE,
+    TRACK,
+    WORD_RE,
+    Query,
+    Term,
+    normalise,
+    parse_query,
+    terms,
+    tokens,
 )
 
-#: Field bits in a posting's code byte; the low five bits count the word in the notes.
-TITLE, SPEAKER, TRACK = 0x80, 0x40, 0x20
-NOTES_TF = 0x1F
-ALL_FIELDS = 0xFF
+#: The names `qcon_tui.search` has always offered, wherever they now live.
+__all__ = [
+    "ALL_FIELDS",
+    "MAX_QUERY_CHARS",
+    "MAX_TERMS",
+    "NOTES_TF",
+    "QUERY_HELP",
+    "SNIPPET_CHARS",
+    "SPEAKER",
+    "TITLE",
+    "TRACK",
+    "WORD_RE",
+    "Hit",
+    "IndexParts",
+    "Query",
+    "SearchIndex",
+    "Span",
+    "SpanField",
+    "Term",
+    "normalise",
+    "parse_query",
+    "terms",
+    "tokens",
+]
 
-#: Longest query (characters) and most words considered; the rest is ignored.
-MAX_QUERY_CHARS = 1000
-MAX_TERMS = 16
 #: How many vocabulary words one prefix or typo may expand to (the most common win),
 #: by the length of the typed prefix: a single letter starts too many words to use all.
 MAX_EXPANSIONS = 24
@@ -64,199 +78,10 @@ LONG_POSTINGS = 512
 #: Phrase hits are checked against the text in rank order, at most this many.
 MAX_PHRASE_CHECKS = 1000
 
-
-def normalise(word: str) -> str:
-    """The vocabulary form of a word: lower case, no apostrophes, no accents."""
-    word = word.lower()
-    if "'" in word or "’" in word:
-        word = word.translate(_APOSTROPHES)
-    if not word.isascii():
-        word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    return word
-
-
-def terms(text: str) -> list[str]:
-    """The normalised words of `text`, in order: the words `tokens` finds, without offsets."""
-    if text.isascii() and "''" not in text:
-        # One C pass: letters and digits lower-cased, apostrophes dropped, the rest a space.
-        return text.translate(_ASCII_WORDS).split()
-    return [normalise(word) for word in WORD_RE.findall(text)]
-
-
-def tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    """(normalised word, start, end) for each word of `text`, offsets into `text`."""
-    for match in WORD_RE.finditer(text):
-        yield normalise(match.group()), match.start(), match.end()
-
-
-def _texts(talk: Talk) -> Iterator[str]:
-    """`talk.texts()`, with a fast path for paragraphs (most blocks)."""
-    for block in talk.blocks:
-        if type(block) is Paragraph:
-            yield block.text
-        else:
-            yield from block_texts(block)
-
-
 def _combine(how: Callable[[int, int], int], keys: Iterable[int], one: dict, other: dict) -> dict[int, int]:
     """{key: how(one[key], other[key])} for `keys`, without a Python-level loop."""
     keys = list(keys)
     return dict(zip(keys, map(how, map(one.__getitem__, keys), map(other.__getitem__, keys)), strict=True))
-
-
-def _new_posting() -> array:
-    return array("I")
-
-
-@dataclass(frozen=True)
-class IndexParts:
-    """A built index as flat data: the sorted vocabulary, and its postings as raw buffers.
-
-    `offsets` (4-byte unsigned, native order) bound word n's postings; `docs` holds
-    `talk number << 8` per posting (4-byte unsigned), `codes` its field bits and count.
-    """
-
-    vocab: list[str]
-    offsets: bytes
-    docs: bytes | memoryview
-    codes: bytes
-
-
-# --------------------------------------------------------------------------- query
-
-
-@dataclass(frozen=True)
-class Term:
-    """One word to match. `prefix`: also match words it starts; `mask`: allowed fields."""
-
-    text: str
-    prefix: bool = False
-    fuzzy: bool = True
-    mask: int = ALL_FIELDS
-
-
-@dataclass(frozen=True)
-class Query:
-    """A parsed query: free words, phrases and filters (see `QUERY_HELP`)."""
-
-    terms: tuple[Term, ...] = ()
-    #: Each phrase is its words in order; they are also in `terms`, unfuzzed.
-    phrases: tuple[tuple[str, ...], ...] = ()
-    #: `day:` values: day numbers (1-based, as strings) or words of a day title.
-    days: tuple[str, ...] = ()
-    title_only: bool = False
-    #: True while the last phrase's closing quote is not typed yet: its last word is a prefix.
-    open_phrase: bool = False
-
-    @property
-    def empty(self) -> bool:
-        """True when there is nothing to search for or filter by."""
-        return not self.terms and not self.days
-
-
-_QUERY_RE = re.compile(
-    r"""(?P<key>day|in|who|track):(?:"(?P<qval>[^"]*)"?|(?P<val>\S*))
-      | "(?P<phrase>[^"]*)(?P<close>"?)
-      | (?P<word>[^\s"]+)""",
-    re.VERBOSE | re.IGNORECASE,
-)
-
-
-def parse_query(query: str) -> Query:
-    """Parse the query syntax of `QUERY_HELP` into a `Query` (pure, never raises).
-
-    The last free word is a prefix unless the query ends in a space. Unknown
-    `key:value` pairs and stray quotes are read as plain words.
-    """
-    query = query[:MAX_QUERY_CHARS]
-    open_end = bool(query) and not query[-1].isspace()
-    found: list[Term] = []
-    phrases: list[tuple[str, ...]] = []
-    days: list[str] = []
-    title_only = False
-    open_phrase = False
-    matches = list(_QUERY_RE.finditer(query))
-    for n, match in enumerate(matches):
-        last = n == len(matches) - 1
-        key = (match["key"] or "").lower()
-        if key:
-            value = match["qval"] if match["qval"] is not None else match["val"]
-            if key == "in":
-                if value.lower() in ("title", "titles"):
-                    title_only = True
-                continue
-            if key == "day":
-                days.extend(terms(value))
-                continue
-            mask = SPEAKER if key == "who" else TRACK
-            found.extend(Term(word, prefix=True, mask=mask) for word in terms(value))
-        elif match["phrase"] is not None:
-            words = tuple(terms(match["phrase"]))
-            typing = last and open_end and not match["close"]
-            if len(words) > 1:
-                phrases.append(words)
-                open_phrase = typing
-            found.extend(
-                Term(w, prefix=typing and i == len(words) - 1, fuzzy=len(words) == 1)
-                for i, w in enumerate(words)
-            )
-        else:
-            word_terms = terms(match["word"])
-            found.extend(
-                Term(w, prefix=last and open_end and i == len(word_terms) - 1)
-                for i, w in enumerate(word_terms)
-            )
-    if title_only:
-        found = [t if t.mask != ALL_FIELDS else Term(t.text, t.prefix, t.fuzzy, TITLE) for t in found]
-    # The same word twice counts once (keeping the stricter form).
-    unique: dict[tuple[str, int], Term] = {}
-    for term in found:
-        seen = unique.get((term.text, term.mask))
-        if seen is None or (seen.prefix and not term.prefix):
-            unique[(term.text, term.mask)] = term
-    return Query(tuple(unique.values())[:MAX_TERMS], tuple(phrases), tuple(days), title_only, open_phrase)
-
-
-# --------------------------------------------------------------------------- hits
-
-
-#: Which string of a talk a span is in.
-SpanField = Literal["title", "speaker", "track", "notes"]
-
-
-@dataclass(frozen=True)
-class Span:
-    """Where a query term matched: which string of the talk, and the character range.
-
-    `field` is "title", "speaker", "track" or "notes". For "notes", `block` is the
-    index into `talk.blocks` and `item` the index of the string within
-    `model.block_texts(block)` (0 for anything but lists). For "speaker" the range is
-    within `talk.speaker_label`; for "track", within `talk.track`.
-    """
-
-    field: SpanField
-    start: int
-    end: int
-    block: int = -1
-    item: int = 0
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One talk that matched, with its score (higher is better) and where it matched."""
-
-    talk: Talk
-    day: Day
-    day_index: int
-    talk_index: int
-    score: float
-    spans: tuple[Span, ...]
-    snippet: str
-    #: (start, end) ranges within `snippet` to highlight.
-    snippet_spans: tuple[tuple[int, int], ...] = ()
-
-
-# --------------------------------------------------------------------------- scoring
 
 
 def _field_weight(code: int) -> float:
@@ -305,132 +130,9 @@ class _Match:
     size: int = 0
 
 
-class SearchIndex:
+class SearchIndex(Postings):
     """A query-per-keystroke index over one notebook's talks."""
 
-    def __init__(self, notebook: Notebook) -> None:
-        self._place(notebook)
-        postings: defaultdict[str, array] = defaultdict(_new_posting)
-        find = postings.__getitem__
-        append = array.append
-        doc = 0
-        for day in notebook.days:
-            for talk in day.talks:
-                counts = Counter(terms("\n".join(_texts(talk))))
-                # Notes counts, capped to the five low bits; then the field bits on top.
-                codes: dict[str, int] = counts
-                if counts and max(counts.values()) > NOTES_TF:
-                    codes = dict(zip(counts, map(min, counts.values(), repeat(NOTES_TF)), strict=True))
-                for bit, text in ((TITLE, talk.title), (SPEAKER, talk.speaker_label), (TRACK, talk.track)):
-                    if text:
-                        for word in set(terms(text)):
-                            codes[word] = codes.get(word, 0) | bit
-                # One posting per word of the talk, appended without a Python-level loop.
-                deque(map(append, map(find, codes), map((doc << 8).__or__, codes.values())), maxlen=0)
-                doc += 1
-        self._finish(postings)
-
-    def _place(self, notebook: Notebook) -> None:
-        """Number the talks in reading order and note where each day's talks start and end."""
-        self.notebook = notebook
-        self._talks: list[Talk] = []
-        #: Per talk number, its day index and its index within the day.
-        self._day_of = array("I")
-        self._index_in_day = array("I")
-        #: Per day, the first and one-past-last talk number.
-        self._day_ranges: list[tuple[int, int]] = []
-        self._day_words: list[set[str]] = []
-        for d, day in enumerate(notebook.days):
-            first = len(self._talks)
-            self._day_words.append(set(terms(day.title)))
-            self._talks.extend(day.talks)
-            self._day_of.extend(repeat(d, len(day.talks)))
-            self._index_in_day.extend(range(len(day.talks)))
-            self._day_ranges.append((first, len(self._talks)))
-        self._count = len(self._talks)
-        self._cache: dict[tuple, dict[int, int]] = {}
-        self._expansions: dict[tuple[str, bool], list[tuple[int, float]]] = {}
-        self._tables: dict[tuple[int, int], bytes] = {}
-        #: Word index → the distinct code bytes in its postings (long lists, on first use).
-        self._present: dict[int, bytes] = {}
-
-    def parts(self) -> IndexParts:
-        """The built index as flat buffers, to be stored and given back to `from_parts`."""
-        return IndexParts(list(self._vocab), self._offsets.tobytes(), self._docs.tobytes(), self._codes)
-
-    @classmethod
-    def from_parts(cls, notebook: Notebook, parts: IndexParts) -> SearchIndex:
-        """The index of `notebook` from stored `parts` (of this notebook), without re-reading a talk.
-
-        Raises ValueError when the parts do not fit together or do not fit the notebook.
-        """
-        index = cls.__new__(cls)
-        index._place(notebook)
-        offsets = array("I")
-        offsets.frombytes(parts.offsets)
-        vocab, codes = parts.vocab, parts.codes
-        if offsets.itemsize != 4 or len(parts.docs) % 4 or len(offsets) != len(vocab) + 1:
-            raise ValueError("index parts do not fit together")
-        if offsets[0] != 0 or offsets[-1] != len(codes) or len(parts.docs) != 4 * len(codes):
-            raise ValueError("index parts do not fit together")
-        if any(a > b for a, b in pairwise(offsets)) or any(a >= b for a, b in pairwise(vocab)):
-            raise ValueError("index parts are out of order")
-        docs = memoryview(parts.docs).cast("I")
-        # Each posting list is in talk order, so its last entry is its highest talk.
-        last = (docs[end - 1] for start, end in pairwise(offsets) if end > start)
-        if max(last, default=0) >> 8 >= index._count:
-            raise ValueError("index parts name talks the notebook does not have")
-        index._vocab, index._offsets, index._codes, index._docs = vocab, offsets, codes, docs
-        return index
-
-    def _finish(self, postings: defaultdict[str, array]) -> None:
-        """Pack the per-word posting arrays into flat buffers, word by word in sorted order.
-
-        `_docs[i]` is `talk number << 8` (the key used everywhere inside), `_codes[i]`
-        the field bits and notes count; word `n`'s postings are `_offsets[n]:_offsets[n+1]`.
-        """
-        self._vocab: list[str] = sorted(postings)
-        packed = array("I")
-        offsets = array("I", [0])
-        for word in self._vocab:
-            packed.extend(postings.pop(word))
-            offsets.append(len(packed))
-        if packed.itemsize != 4:  # pragma: no cover - every supported platform has 4-byte "I"
-            raise RuntimeError("array('I') must be 4 bytes")
-        raw = bytearray(packed)
-        del packed
-        low = 0 if sys.byteorder == "little" else 3
-        self._codes = bytes(raw[low::4])
-        raw[low::4] = bytes(len(self._codes))
-        self._docs = memoryview(raw).cast("I")
-        self._offsets = offsets
-
-    # ----------------------------------------------------------------- facts
-
-    @property
-    def talk_count(self) -> int:
-        """How many talks are indexed."""
-        return self._count
-
-    @property
-    def word_count(self) -> int:
-        """How many distinct words the vocabulary holds."""
-        return len(self._vocab)
-
-    @property
-    def posting_count(self) -> int:
-        """How many (word, talk) pairs the index holds."""
-        return len(self._codes)
-
-    # ----------------------------------------------------------------- resolving words
-
-    def _find(self, word: str) -> int:
-        """Vocabulary index of `word`, or -1."""
-        i = bisect_left(self._vocab, word)
-        return i if i < len(self._vocab) and self._vocab[i] == word else -1
-
-    def _df(self, i: int) -> int:
-        return self._offsets[i + 1] - self._offsets[i]
 
     def _most_common(self, lo: int, hi: int, n: int) -> list[int]:
         """The `n` vocabulary indexes in `lo:hi` with the longest posting lists."""
@@ -647,13 +349,13 @@ class SearchIndex:
             return []
         if not parsed.terms and ranges is not None:  # only a day filter: that day's talks in order
             keys = [doc << 8 for first, end in ranges for doc in range(first, min(end, first + limit))]
-            return [self._hit(key, 0, parsed, _Marker([])) for key in keys[:limit]]
+            return [self._hit(key, 0, parsed, Marker([])) for key in keys[:limit]]
         matches = sorted((self._resolve(term) for term in parsed.terms), key=lambda m: m.size)
         if not matches[0].candidates:
             return []
         if len(matches) == 1 and not parsed.phrases:
             ranked = self._top_one(matches[0], ranges, limit)
-            marker = _Marker(matches)
+            marker = Marker(matches)
             return [self._hit(key, score / 255.0, parsed, marker) for key, score in ranked]
         scores = self._scores(matches[0], ranges)
         for match in matches[1:]:
@@ -663,7 +365,7 @@ class SearchIndex:
             scores = _combine(add, other.keys(), scores, other)
         ranked = self._rank(scores, limit, parsed)
         total = 255.0 * len(matches)
-        marker = _Marker(matches)
+        marker = Marker(matches)
         return [self._hit(key, score / total, parsed, marker) for key, score in ranked]
 
     def _codes_of(self, i: int) -> bytes:
@@ -721,7 +423,7 @@ class SearchIndex:
             return sorted(best, key=lambda kv: (-kv[1], kv[0]))
         ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_PHRASE_CHECKS]
         patterns = [
-            _phrase_re(phrase, parsed.open_phrase and n == len(parsed.phrases) - 1)
+            phrase_re(phrase, parsed.open_phrase and n == len(parsed.phrases) - 1)
             for n, phrase in enumerate(parsed.phrases)
         ]
         kept = []
@@ -732,168 +434,17 @@ class SearchIndex:
                 text = text.translate(_APOSTROPHES).lower()
                 if not all(pattern.search(text) for pattern in patterns):
                     continue  # a quick no; a yes is confirmed word by word below
-            if self._phrase_spans(talk, parsed, check=True):
+            if phrase_spans(talk, parsed, check=True):
                 kept.append((key, score))
                 if len(kept) >= limit:
                     break
         return kept
 
     # ----------------------------------------------------------------- spans and snippets
-
-    def _fields(self, talk: Talk, mask: int) -> Iterator[tuple[Span, str]]:
-        """Each searchable string of a talk (as an empty `Span` naming it) allowed by `mask`."""
-        if mask & TITLE:
-            yield Span("title", 0, 0), talk.title
-        if mask & SPEAKER and talk.speakers:
-            yield Span("speaker", 0, 0), talk.speaker_label
-        if mask & TRACK and talk.track:
-            yield Span("track", 0, 0), talk.track
-        if mask & NOTES_TF:
-            for b, block in enumerate(talk.blocks):
-                for i, text in enumerate(block_texts(block)):
-                    yield Span("notes", 0, 0, b, i), text
-
-    def _phrase_spans(self, talk: Talk, parsed: Query, check: bool = False) -> list[Span]:
-        """Spans of every phrase occurrence; with `check`, [] unless every phrase occurs."""
-        mask = TITLE if parsed.title_only else ALL_FIELDS
-        found: list[Span] = []
-        for p, phrase in enumerate(parsed.phrases):
-            typing = parsed.open_phrase and p == len(parsed.phrases) - 1
-            seen = False
-            for where, text in self._fields(talk, mask):
-                words = list(tokens(text))
-                n = len(phrase)
-                for s in range(len(words) - n + 1):
-                    if all(words[s + j][0] == phrase[j] for j in range(n - 1)) and (
-                        words[s + n - 1][0] == phrase[-1]
-                        or (typing and words[s + n - 1][0].startswith(phrase[-1]))
-                    ):
-                        seen = True
-                        found.append(
-                            Span(where.field, words[s][1], words[s + n - 1][2], where.block, where.item)
-                        )
-            if check and not seen:
-                return []
-        return found
-
-    def _hit(self, key: int, score: float, parsed: Query, marker: _Marker) -> Hit:
-        """Build the `Hit` for talk `key`: spans everywhere, a snippet from the best note."""
+    def _hit(self, key: int, score: float, parsed: Query, marker: Marker) -> Hit:
+        """Build the `Hit` for talk `key` (see `search_hits.make_hit`)."""
         doc = key >> 8
-        talk = self._talks[doc]
-        d, t = self._day_of[doc], self._index_in_day[doc]
-        phrase_spans = self._phrase_spans(talk, parsed) if parsed.phrases else []
-        spans: list[Span] = list(phrase_spans)
-        best: tuple[int, str, list[Span]] | None = None  # (weight, text, spans) of the best note
-        for where, text in self._fields(talk, ALL_FIELDS):
-            bit = _FIELD_BITS[where.field]
-            here = [
-                s
-                for s in phrase_spans
-                if (s.field, s.block, s.item) == (where.field, where.block, where.item)
-            ]
-            weight = 3 * len(here)
-            which: set[int] = set()
-            for start, end, rule in marker.find(text, bit):
-                here.append(Span(where.field, start, end, where.block, where.item))
-                which.add(rule)
-            if not here:
-                continue
-            spans.extend(here[weight // 3 :])
-            weight += 2 * len(which)
-            if where.field == "notes" and (best is None or weight > best[0]):
-                best = (weight, text, here)
-        if best is not None:
-            _weight, text, here = best
-            snippet, snippet_spans = _snippet(text, here[0], here)
-        else:
-            snippet, snippet_spans = _snippet(next(talk.texts(), ""), None, [])
-        spans.sort(key=lambda s: (_FIELD_ORDER[s.field], s.block, s.item, s.start, -s.end))
-        return Hit(talk, self.notebook.days[d], d, t, score, tuple(_dedupe(spans)), snippet, snippet_spans)
-
-
-class _Marker:
-    """Finds the words a query matched in one string of a talk, for spans.
-
-    Plain ASCII text (most notes) is scanned with one regex of the matched words;
-    anything else word by word, normalising each like the index does.
-    """
-
-    def __init__(self, matches: Iterable[_Match]) -> None:
-        self.rules = [(m.words, m.term.text if m.term.prefix else None, m.term.mask) for m in matches]
-        self._patterns: dict[int, re.Pattern[str] | None] = {}
-
-    def _pattern(self, bit: int) -> re.Pattern[str] | None:
-        if bit not in self._patterns:
-            groups = []
-            for r, (words, prefix, mask) in enumerate(self.rules):
-                if not mask & bit:
-                    continue
-                options = [re.escape(w) for w in sorted(words, key=len, reverse=True) if w.isascii()]
-                if prefix is not None:
-                    options.append(re.escape(prefix) + r"[^\W_]*")
-                if options:
-                    groups.append(f"(?P<r{r}>{'|'.join(options)})")
-            body = "|".join(groups)
-            self._patterns[bit] = re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])") if groups else None
-        return self._patterns[bit]
-
-    def find(self, text: str, bit: int) -> list[tuple[int, int, int]]:
-        """(start, end, rule number) of each matched word of `text`, a string of field `bit`."""
-        if text.isascii() and "'" not in text:
-            pattern = self._pattern(bit)
-            if pattern is None:
-                return []
-            return [(m.start(), m.end(), int(str(m.lastgroup)[1:])) for m in pattern.finditer(text.lower())]
-        found = []
-        for word, start, end in tokens(text):
-            for r, (words, prefix, mask) in enumerate(self.rules):
-                if mask & bit and (word in words or (prefix is not None and word.startswith(prefix))):
-                    found.append((start, end, r))
-                    break
-        return found
-
-
-_FIELD_BITS = {"title": TITLE, "speaker": SPEAKER, "track": TRACK, "notes": NOTES_TF}
-_FIELD_ORDER = {"title": 0, "speaker": 1, "track": 2, "notes": 3}
-SNIPPET_CHARS = 100
-
-
-def _phrase_re(words: tuple[str, ...], typing: bool) -> re.Pattern[str]:
-    """A regex that any lower-cased, apostrophe-free text holding the phrase matches."""
-    body = r"[\W_]+".join(re.escape(word) for word in words)
-    return re.compile(r"(?<![^\W_])" + body + ("" if typing else r"(?![^\W_])"))
-
-
-def _dedupe(spans: list[Span]) -> Iterator[Span]:
-    """Sorted spans without exact repeats."""
-    last = None
-    for span in spans:
-        if span != last:
-            yield span
-        last = span
-
-
-def _snippet(text: str, focus: Span | None, spans: list[Span]) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """About `SNIPPET_CHARS` of `text` on one line around `focus`, and the spans inside it."""
-    size = SNIPPET_CHARS
-    start = 0
-    if focus is not None and focus.end > size - 10:
-        start = max(0, focus.start - size // 3)
-        while start > 0 and not text[start - 1].isspace() and focus.start - start < size // 2:
-            start -= 1
-    end = min(len(text), start + size)
-    if end < len(text):
-        cut = text.rfind(" ", start + size // 2, end)
-        end = cut if cut > 0 and (focus is None or cut >= focus.end) else end
-    piece = text[start:end].replace("\n", " ").replace("\t", " ")
-    lead = "…" if start > 0 else ""
-    tail = "…" if end < len(text) else ""
-    shift = len(lead) - start
-    ranges = sorted(
-        {
-            (max(s.start, start) + shift, min(s.end, end) + shift)
-            for s in spans
-            if s.start < end and s.end > start
-        }
-    )
-    return lead + piece + tail, tuple(ranges)
+        d = self._day_of[doc]
+        return make_hit(
+            self._talks[doc], self.notebook.days[d], d, self._index_in_day[doc], score, parsed, marker
+        )

@@ -15,46 +15,10 @@ from textual.widgets.option_list import Option
 
 from ...library import LibraryHit
 from ...render import MATCH_STYLE
+from ...search_hits import snippet_window
 from ..session import TalkHit
 
 _SPACE_RE = re.compile(r"\s+")
-
-
-def snippet_window(
-    snippet: str, spans: Sequence[tuple[int, int]], width: int
-) -> tuple[str, list[tuple[int, int]]]:
-    """A one-line excerpt of `snippet` at most `width` long, around its first match.
-
-    Whitespace runs (line breaks included) become one space so each row stays one
-    line; the span offsets are carried over to the excerpt.
-    """
-    width = max(8, width)
-    flat: list[str] = []
-    mapping: list[int] = []  # original index → index in the flattened text
-    previous_space = False
-    for char in snippet:
-        mapping.append(len(flat))
-        if char.isspace():
-            if not previous_space:
-                flat.append(" ")
-            previous_space = True
-        else:
-            flat.append(char)
-            previous_space = False
-    mapping.append(len(flat))
-    text = "".join(flat)
-    moved = [(mapping[min(s, len(snippet))], mapping[min(e, len(snippet))]) for s, e in spans if e > s]
-    start = 0
-    if moved and len(text) > width:
-        start = max(0, min(moved[0][0] - width // 4, len(text) - width))
-    end = min(len(text), start + width)
-    excerpt = text[start:end]
-    if start > 0:
-        excerpt = "…" + excerpt[1:]
-    if end < len(text):
-        excerpt = excerpt[:-1] + "…"
-    shifted = [(max(0, s - start), min(len(excerpt), e - start)) for s, e in moved if e > start and s < end]
-    return excerpt, shifted
 
 
 def result_prompt(

@@ -47,9 +47,13 @@ from .search_query import (
 #: The names `qcon_tui.search` has always offered, wherever they now live.
 __all__ = [
     "ALL_FIELDS",
+    "LONG_POSTINGS",
+    "MAX_EXPANSIONS",
+    "MAX_PHRASE_CHECKS",
     "MAX_QUERY_CHARS",
     "MAX_TERMS",
     "NOTES_TF",
+    "PREFIX_EXPANSIONS",
     "QUERY_HELP",
     "SNIPPET_CHARS",
     "SPEAKER",
@@ -58,6 +62,7 @@ __all__ = [
     "WORD_RE",
     "Hit",
     "IndexParts",
+    "MatchKind",
     "Query",
     "SearchIndex",
     "Span",

@@ -24,30 +24,34 @@ Changes fsync, so the browser should make them from a thread worker.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import os
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .fsutil import (
-    FileTooLargeError,
-    NotRegularFileError,
-    Stamp,
-    atomic_write,
-    file_stamp,
-    fsync_dir,
-    read_regular,
-    stamp_of,
+from .fsutil import Stamp, file_stamp, stamp_of
+from .model import Talk, clean
+from .statefile import (
+    FORMAT,
+    STATE_DIR_ENV,
+    VERSION,
+    Corrupt,
+    StateError,
+    empty_data,
+    locked,
+    notes_key,
+    now,
+    parse,
+    read_locked,
+    read_state,
+    state_dir,
+    state_path_for,
+    write_data,
 )
-from .model import Talk, clean, slugify
 
 if TYPE_CHECKING:
     from .model import Notebook
@@ -57,18 +61,10 @@ __all__ = [
     "StateError",
     "StateStore",
     "TalkState",
+    "notes_key",
     "state_dir",
     "state_path_for",
 ]
-
-#: Environment variable naming the folder that holds state files (tests use it).
-STATE_DIR_ENV = "QCON_TUI_STATE_DIR"
-FORMAT = "qcon-tui-state"
-VERSION = 1
-
-#: A state file larger than this is not read (it is set aside as corrupt); real ones
-#: are a few kilobytes, a thousand long annotations a few megabytes.
-MAX_STATE_BYTES = 64 * 1024 * 1024
 
 #: A stored title matches a new title when the better of `ratio` and
 #: `token_sort_ratio` (after lower-casing and dropping punctuation) reaches this.
@@ -81,15 +77,6 @@ _RECORD_KEYS = ("title", "starred", "annotation", "read_at", "updated_at")
 
 T = TypeVar("T")
 TalkRef = Talk | str
-
-
-class StateError(Exception):
-    """State that cannot be read or written (an unwritable folder, a newer format)."""
-
-
-def _now() -> str:
-    """The current UTC time as ISO 8601 with seconds, e.g. `2017-03-06T09:30:00Z`."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -135,107 +122,7 @@ def _clean_optional(text: str | None) -> str | None:
     return None if text is None else clean(text)
 
 
-# --------------------------------------------------------------------------- paths
-
-
-def state_dir() -> Path:
-    """The folder holding state files: `$QCON_TUI_STATE_DIR`, else `<user data dir>/state`."""
-    override = os.environ.get(STATE_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("qcon-tui", appauthor=False)) / "state"
-
-
-def notes_key(notes_path: str | os.PathLike[str]) -> str:
-    """What identifies a notes file: its resolved path.
-
-    The bundled notes get a fixed key instead, so their state survives a
-    reinstall or a Python upgrade that moves the package.
-    """
-    from .paths import BUNDLED_NAME, bundled_notes
-
-    resolved = Path(notes_path).expanduser().resolve()
-    with contextlib.suppress(OSError):
-        if resolved == bundled_notes().resolve():
-            return f"bundled:{BUNDLED_NAME}"
-    return str(resolved)
-
-
-def state_path_for(notes_path: str | os.PathLike[str], folder: Path | None = None) -> Path:
-    """The state file for a notes file: `<slug of stem>-<short sha of its key>.json`."""
-    key = notes_key(notes_path)
-    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    stem = slugify(Path(notes_path).stem)[:40].rstrip("-") or "notes"
-    return (folder or state_dir()) / f"{stem}-{digest}.json"
-
-
-# --------------------------------------------------------------------------- file shape
-
-
-class _Corrupt(Exception):
-    """The state file exists but is not a state file we can use."""
-
-
-def _empty_data() -> dict[str, Any]:
-    return {"format": FORMAT, "version": VERSION, "talks": {}}
-
-
-def _check_shape(data: Any) -> dict[str, Any]:
-    """Return `data` if it has the shape of a state file, else raise `_Corrupt` saying why."""
-    if not isinstance(data, dict):
-        raise _Corrupt("the top level is not an object")
-    version = data.get("version", VERSION)
-    if not isinstance(version, int):
-        raise _Corrupt("'version' is not a number")
-    if version > VERSION:
-        raise StateError(f"it was written by a newer qcon-tui (format version {version}); upgrade to use it")
-    talks = data.get("talks", {})
-    if not isinstance(talks, dict):
-        raise _Corrupt("'talks' is not an object")
-    for talk_id, record in talks.items():
-        if not isinstance(record, dict):
-            raise _Corrupt(f"the record for {talk_id!r} is not an object")
-        if not isinstance(record.get("starred", False), bool):
-            raise _Corrupt(f"'starred' of {talk_id!r} is not true or false")
-        for key in ("annotation", "read_at", "updated_at", "orphaned_at"):
-            if not isinstance(record.get(key), str | None):
-                raise _Corrupt(f"'{key}' of {talk_id!r} is not text")
-        if not isinstance(record.get("title", ""), str):
-            raise _Corrupt(f"'title' of {talk_id!r} is not text")
-    seen = data.get("seen", [])
-    if not isinstance(seen, list) or not all(isinstance(item, str) for item in seen):
-        raise _Corrupt("'seen' is not a list of ids")
-    # Ids are slugs; one holding control characters came from outside and is made harmless.
-    data["talks"] = {clean(talk_id): record for talk_id, record in talks.items()}
-    if "seen" in data:
-        data["seen"] = [clean(item) for item in seen]
-    return data
-
-
-def _parse(raw: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise _Corrupt("it is not UTF-8") from None
-    except json.JSONDecodeError as error:
-        raise _Corrupt(f"bad JSON at line {error.lineno}") from None
-    except RecursionError:
-        raise _Corrupt("values are nested too deeply") from None
-    except ValueError as error:  # a number with more digits than Python will convert
-        raise _Corrupt(f"bad JSON ({str(error).split(';')[0]})") from None
-    return _check_shape(data)
-
-
-def _read_state(path: Path) -> tuple[os.stat_result, bytes]:
-    """The state file's stat and bytes; `_Corrupt` when it is not a regular file or too large."""
-    try:
-        return read_regular(path, MAX_STATE_BYTES)
-    except NotRegularFileError:
-        raise _Corrupt("it is not a regular file") from None
-    except FileTooLargeError as error:
-        raise _Corrupt(f"it is too large ({error.size} bytes)") from None
+# --------------------------------------------------------------------------- matching renamed talks
 
 
 def _title_key(title: str) -> str:
@@ -278,7 +165,7 @@ class StateStore:
         #: Warnings for the user (a corrupt file moved aside); see `take_warnings`.
         self.warnings: list[str] = []
         self._titles: dict[str, str] = {}
-        self._data: dict[str, Any] = _empty_data()
+        self._data: dict[str, Any] = empty_data()
         self._stamp: Stamp | None = None
         self._mutex = threading.RLock()
         self.refresh(force=True)
@@ -335,20 +222,20 @@ class StateStore:
             if not force and stamp == self._stamp:
                 return False
             try:
-                st, raw = _read_state(self.path)  # the stamp of exactly what is read
+                st, raw = read_state(self.path)  # the stamp of exactly what is read
                 stamp = stamp_of(st)
             except (FileNotFoundError, NotADirectoryError):
-                data, stamp = _empty_data(), None
+                data, stamp = empty_data(), None
             except OSError as error:
                 raise StateError(f"cannot read {self.path}: {error.strerror or error}") from None
-            except _Corrupt:
+            except Corrupt:
                 with self._locked():
                     data = self._read_locked()
                 stamp = self._file_stamp()
             else:
                 try:
-                    data = _parse(raw)
-                except _Corrupt:
+                    data = parse(raw)
+                except Corrupt:
                     # Set it aside under the lock, so a writer's fresh file is never moved.
                     with self._locked():
                         data = self._read_locked()
@@ -362,63 +249,12 @@ class StateStore:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         """Hold the in-process mutex and an exclusive `flock` on the sibling lock file."""
-        with self._mutex:
-            try:
-                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                # Never through a symbolic link: it could make a file wherever it points.
-                fd = os.open(
-                    self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600
-                )
-            except OSError as error:
-                raise StateError(
-                    f"cannot write state in {self.path.parent}: {error.strerror or error}"
-                ) from None
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                yield
-            finally:
-                os.close(fd)  # closing releases the lock; so does the process dying
+        with self._mutex, locked(self.path, self.lock_path):
+            yield
 
     def _read_locked(self) -> dict[str, Any]:
         """Read the file while holding the lock; a corrupt one is moved aside and reported."""
-        try:
-            return _parse(_read_state(self.path)[1])
-        except (FileNotFoundError, NotADirectoryError):
-            return _empty_data()
-        except OSError as error:
-            raise StateError(f"cannot read {self.path}: {error.strerror or error}") from None
-        except _Corrupt as why:
-            self._set_aside(str(why))
-            return _empty_data()
-
-    def _set_aside(self, why: str) -> None:
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        count = 1
-        while target.exists():
-            count += 1
-            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{count}")
-        try:
-            os.replace(self.path, target)
-            fsync_dir(self.path.parent)
-        except OSError as error:
-            raise StateError(
-                f"state file {self.path} is unreadable ({why}) and cannot be moved aside: "
-                f"{error.strerror or error}"
-            ) from None
-        self.warnings.append(
-            f"state file {self.path} was unreadable ({why}); moved it to {target.name} "
-            "and started with no stars or notes"
-        )
-
-    def _remove_stale_temps(self) -> None:
-        """Delete temp files a killed writer left (only writers holding the lock make them)."""
-        prefix = f".{self.path.name}."
-        with contextlib.suppress(OSError), os.scandir(self.path.parent) as entries:
-            for entry in entries:
-                if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+        return read_locked(self.path, self.warnings)
 
     def _mutate(self, operation: Callable[[dict[str, Any]], T]) -> T:
         """Lock, re-read, apply one operation to the data, write atomically if it changed.
@@ -435,13 +271,8 @@ class StateStore:
                 data["notes_path"] = self.notes_path
                 if self.title is not None:
                     data["title"] = self.title
-                data["updated_at"] = _now()
-                self._remove_stale_temps()
-                text = json.dumps(_ordered(data), indent=2, ensure_ascii=False) + "\n"
-                try:
-                    atomic_write(self.path, text, mode=0o600)
-                except OSError as error:
-                    raise StateError(f"cannot write {self.path}: {error.strerror or error}") from None
+                data["updated_at"] = now()
+                write_data(self.path, data)
             self._data, self._stamp = data, self._file_stamp()
         return result
 
@@ -466,7 +297,7 @@ class StateStore:
             if title is not None:
                 record["title"] = title
             record.pop("orphaned_at", None)
-            record["updated_at"] = _now()
+            record["updated_at"] = now()
             if TalkState.from_record(record).is_empty:
                 talks.pop(talk_id, None)
                 return EMPTY
@@ -515,7 +346,7 @@ class StateStore:
         talk_id, _title = self._ref(talk)
         if self._data["talks"].get(talk_id, {}).get("read_at") and at is None:
             return self.get(talk_id)  # fast path: no lock, no write
-        stamp = at or _now()
+        stamp = at or now()
 
         def change(record: dict[str, Any]) -> None:
             if at is not None or not record.get("read_at"):
@@ -607,7 +438,7 @@ class StateStore:
             record = talks[talk_id]
             if record.get("orphaned_at"):
                 continue  # told already
-            record["orphaned_at"] = _now()
+            record["orphaned_at"] = now()
             title = record.get("title") or talk_id
             messages.append(
                 f"{_describe(record)} for {title!r} kept: no talk in the notes matches it any more"
@@ -655,13 +486,3 @@ def _match_renames(old: dict[str, str], new: dict[str, str]) -> list[tuple[str, 
         if not any(other >= score - RENAME_MARGIN for other in rivals):
             pairs.append((o, n))
     return pairs
-
-
-def _ordered(data: dict[str, Any]) -> dict[str, Any]:
-    """The file's keys in a readable order: header first, then talks, then the seen list."""
-    head = ("format", "version", "title", "notes_path", "updated_at")
-    out = {key: data[key] for key in head if key in data}
-    out["talks"] = data["talks"]
-    out.update((key, value) for key, value in data.items() if key not in out)
-    return out
-

@@ -33,6 +33,7 @@ CORE = [
     "library.py",
     "topics.py",
     "state.py",
+    "statefile.py",
     "fsutil.py",
     "ordering.py",
     "paths.py",

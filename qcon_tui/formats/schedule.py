@@ -17,36 +17,32 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date as _date
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from ..fsutil import FileTooLargeError, read_regular
-from ..model import Diagnostic, Notebook, Speaker, Talk, clean
+from ..model import Diagnostic, Notebook, Speaker, clean
 from . import NotesError, decode, os_errors
 from .safe_yaml import YAMLLimitError, compose
+from .schedule_match import FUZZY_MARGIN as FUZZY_MARGIN
+from .schedule_match import FUZZY_THRESHOLD as FUZZY_THRESHOLD
+from .schedule_match import HINT_THRESHOLD as HINT_THRESHOLD
+from .schedule_match import apply_schedule as apply_schedule
+from .schedule_match import exact_key as exact_key
+from .schedule_match import fuzzy_key as fuzzy_key
+from .schedule_match import match_entries as match_entries
+from .schedule_match import merge as merge
+from .schedule_match import one_line, short
 
 #: Sidecar suffixes tried, in order, after the notes file's stem.
 SCHEDULE_SUFFIXES = (".schedule.yaml", ".schedule.yml")
 
 #: A schedule larger than this is refused; real ones are a few kilobytes.
 MAX_SCHEDULE_BYTES = 8 * 1024 * 1024
-
-#: Lowest `rapidfuzz.fuzz.ratio` (0-100) at which a title counts as the same talk.
-#: At 92 one wrong letter in a 13-character title still matches, two wrong letters
-#: need about 25 characters; different talks at one conference score far lower.
-FUZZY_THRESHOLD = 92.0
-
-#: The best fuzzy candidate must beat the second best by this much, or nothing is matched.
-FUZZY_MARGIN = 3.0
-
-#: Lowest score at which an unmatched entry's message names the closest talk as a hint.
-HINT_THRESHOLD = 60.0
 
 ENTRY_KEYS = ("title", "speakers", "track", "date", "start", "end", "room", "links")
 SPEAKER_KEYS = ("name", "company")
@@ -58,8 +54,6 @@ _NULL_TAG = f"{_YAML}null"
 _KNOWN_TAGS = {*_TEXT_TAGS, _NULL_TAG, f"{_YAML}map", f"{_YAML}seq"}
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_RE = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
-_NUMBER_RE = re.compile(r"\d+")
 
 
 class ScheduleError(NotesError):
@@ -154,7 +148,7 @@ def parse_schedule(text: str, path: str | None = None) -> list[ScheduleEntry]:
         problem = error.problem or error.context or "invalid YAML"
         raise ScheduleError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
     except yaml.YAMLError as error:
-        raise ScheduleError(f"invalid YAML: {_one_line(str(error))}", path) from None
+        raise ScheduleError(f"invalid YAML: {one_line(str(error))}", path) from None
     except RecursionError:
         raise ScheduleError("invalid YAML: nested too deeply", path) from None
     if root is None or _is_null(root):
@@ -194,7 +188,7 @@ def _entry(node: yaml.Node, index: int, path: str | None) -> ScheduleEntry:
     title = _text(fields.get("title"), f"{where}: title", path)
     if not title or not title.strip():
         raise ScheduleError(f"{where}: a talk entry needs a title", path, _line(node))
-    where = f'entry "{_short(title)}"'
+    where = f'entry "{short(title)}"'
     values: dict[str, str | None] = {
         key: _text(fields.get(key), f"{where}: {key}", path) for key in ("track", "room")
     }
@@ -268,7 +262,7 @@ def _kind(node: yaml.Node) -> str:
         return "a mapping"
     if _is_null(node):
         return "an empty value"
-    return f'the text "{_short(node.value)}"'
+    return f'the text "{short(node.value)}"'
 
 
 def _mapping(
@@ -286,7 +280,7 @@ def _mapping(
         if key not in allowed:
             expected = ", ".join(allowed)
             raise ScheduleError(
-                f'{where}: unknown key "{_short(key)}" (expected {expected})', path, _line(key_node)
+                f'{where}: unknown key "{short(key)}" (expected {expected})', path, _line(key_node)
             )
         if key in fields:
             raise ScheduleError(f'{where}: "{key}" is given twice', path, _line(key_node))
@@ -323,7 +317,7 @@ def _date_text(node: yaml.Node | None, where: str, path: str | None) -> str | No
             raise ValueError
         return _date.fromisoformat(text).isoformat()
     except ValueError:
-        message = f'{where} must be a date YYYY-MM-DD, not "{_short(text)}"'
+        message = f'{where} must be a date YYYY-MM-DD, not "{short(text)}"'
         raise ScheduleError(message, path, _line(node)) from None
 
 
@@ -334,177 +328,8 @@ def _time_text(node: yaml.Node | None, where: str, path: str | None) -> str | No
         return None
     match = _TIME_RE.fullmatch(text.strip())
     if not match:
-        raise ScheduleError(f'{where} must be a time HH:MM, not "{_short(text)}"', path, _line(node))
+        raise ScheduleError(f'{where} must be a time HH:MM, not "{short(text)}"', path, _line(node))
     return f"{int(match.group(1)):02d}:{match.group(2)}"
-
-
-def _short(text: str, limit: int = 60) -> str:
-    """`text` made safe and short enough for a one-line message."""
-    text = _one_line(clean(text))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-# --------------------------------------------------------------------------- matching
-
-
-def exact_key(title: str) -> str:
-    """A title compared case- and whitespace-insensitively (and curly quotes as straight)."""
-    return " ".join(unicodedata.normalize("NFKC", title).translate(_QUOTES).casefold().split())
-
-
-def fuzzy_key(title: str) -> str:
-    """`exact_key` with punctuation dropped too, for fuzzy comparison."""
-    return " ".join(re.sub(r"[\W_]+", " ", exact_key(title).replace("'", "")).split())
-
-
-def match_entries(
-    entries: list[ScheduleEntry], talks: list[Talk], notes_name: str = "the notes"
-) -> tuple[dict[int, int], list[Diagnostic]]:
-    """Pair entries with talks: `{entry index: talk index}`, and what is worth telling.
-
-    Exact titles first, in file order; then the rest fuzzily, best score first, so each
-    talk is matched at most once. Diagnostics carry entry lines, not yet a path.
-    """
-    matched: dict[int, int] = {}
-    taken: dict[int, int] = {}  # talk index -> entry index
-    notes: list[Diagnostic] = []
-    by_key: dict[str, list[int]] = {}
-    for talk_index, talk in enumerate(talks):
-        by_key.setdefault(exact_key(talk.title), []).append(talk_index)
-
-    pending: list[int] = []
-    for entry_index, entry in enumerate(entries):
-        same = by_key.get(exact_key(entry.title))
-        if not same:
-            pending.append(entry_index)
-            continue
-        free = [talk_index for talk_index in same if talk_index not in taken]
-        if free:
-            matched[entry_index] = free[0]
-            taken[free[0]] = entry_index
-        else:
-            earlier = entries[taken[same[0]]]
-            notes.append(
-                Diagnostic(
-                    entry.line,
-                    f'talk "{_short(entry.title)}" is already described by the entry on line {earlier.line}',
-                )
-            )
-    if pending:
-        notes.extend(_match_fuzzy(entries, talks, pending, matched, taken, notes_name))
-    return matched, sorted(notes, key=lambda d: d.line)
-
-
-def _match_fuzzy(
-    entries: list[ScheduleEntry],
-    talks: list[Talk],
-    pending: list[int],
-    matched: dict[int, int],
-    taken: dict[int, int],
-    notes_name: str,
-) -> list[Diagnostic]:
-    """Match the `pending` entries to free talks by similar title; report every outcome."""
-    from rapidfuzz import fuzz, process
-
-    keys = {index: key for index, talk in enumerate(talks) if (key := fuzzy_key(talk.title))}
-    choices = {index: key for index, key in keys.items() if index not in taken}
-    numbers = {index: _NUMBER_RE.findall(key) for index, key in choices.items()}
-    notes: list[Diagnostic] = []
-    ambiguous: set[int] = set()
-    pairs: list[tuple[float, int, int]] = []
-    for entry_index in pending:
-        entry = entries[entry_index]
-        key = fuzzy_key(entry.title)
-        if not key:
-            continue  # nothing but punctuation: only an exact title could name a talk
-        found = process.extract(key, choices, scorer=fuzz.ratio, limit=None, score_cutoff=FUZZY_THRESHOLD)
-        # Titles that differ in a number ("Part 1", "Java 9") are different talks.
-        same_numbers = [
-            (score, talk_index)
-            for _choice, score, talk_index in found
-            if numbers[talk_index] == _NUMBER_RE.findall(key)
-        ]
-        if len(same_numbers) > 1 and same_numbers[0][0] - same_numbers[1][0] < FUZZY_MARGIN:
-            names = ", ".join(f'"{_short(talks[i].title)}"' for _score, i in same_numbers[:3])
-            ambiguous.add(entry_index)
-            message = f'"{_short(entry.title)}" is close to several talks ({names}); not used'
-            notes.append(Diagnostic(entry.line, message))
-            continue
-        pairs.extend((score, entry_index, talk_index) for score, talk_index in same_numbers)
-
-    pairs.sort(key=lambda pair: (-pair[0], pair[1]))
-    for score, entry_index, talk_index in pairs:
-        if entry_index in matched or talk_index in taken:
-            continue
-        matched[entry_index] = talk_index
-        taken[talk_index] = entry_index
-        entry = entries[entry_index]
-        talk = talks[talk_index]
-        message = f'matched "{_short(entry.title)}" to talk "{_short(talk.title)}" ({score:.0f}% alike)'
-        notes.append(Diagnostic(entry.line, message))
-    for entry_index in pending:
-        if entry_index in matched or entry_index in ambiguous:
-            continue
-        entry = entries[entry_index]
-        message = f'no talk titled "{_short(entry.title)}" in {notes_name}'
-        key = fuzzy_key(entry.title)
-        hint = key and process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=HINT_THRESHOLD)
-        if hint:
-            _choice, score, talk_index = hint
-            message += f' (closest: "{_short(talks[talk_index].title)}", {score:.0f}% alike'
-            if talk_index in taken:
-                message += f", described by the entry on line {entries[taken[talk_index]].line}"
-            message += ")"
-        notes.append(Diagnostic(entry.line, message))
-    return notes
-
-
-# --------------------------------------------------------------------------- applying
-
-
-def merge(talk: Talk, entry: ScheduleEntry) -> Talk:
-    """`talk` with the facts `entry` gives; facts it does not give stay as the notes had them.
-
-    Links are added to the notes' own, not put in their place.
-    """
-    changes: dict[str, Any] = {}
-    if entry.speakers:
-        changes["speakers"] = entry.speakers
-    for name in ("track", "date", "start", "end", "room"):
-        value = getattr(entry, name)
-        if value is not None:
-            changes[name] = value
-    if entry.links:
-        changes["links"] = talk.links + tuple(link for link in entry.links if link not in talk.links)
-    return replace(talk, **changes) if changes else talk
-
-
-def apply_schedule(
-    notebook: Notebook, entries: list[ScheduleEntry], schedule_path: str | os.PathLike[str] | None = None
-) -> Notebook:
-    """`notebook` with each entry's facts on its talk, and a diagnostic for each doubt.
-
-    Titles and ids never change, so links to talks stay valid with or without a schedule.
-    """
-    talks = notebook.talks
-    notes_name = Path(notebook.source).name if notebook.source else f'"{_short(notebook.title)}"'
-    matched, notes = match_entries(entries, talks, notes_name)
-    path = None if schedule_path is None else str(schedule_path)
-    diagnostics = tuple(replace(d, path=path) for d in notes)
-    by_talk = {talk_index: entries[entry_index] for entry_index, talk_index in matched.items()}
-    days = []
-    index = 0
-    for day in notebook.days:
-        merged = []
-        for talk in day.talks:
-            merged.append(merge(talk, by_talk[index]) if index in by_talk else talk)
-            index += 1
-        days.append(replace(day, talks=tuple(merged)))
-    return replace(notebook, days=tuple(days), diagnostics=notebook.diagnostics + diagnostics)
 
 
 def with_schedule(notebook: Notebook, schedule_path: str | os.PathLike[str]) -> Notebook:

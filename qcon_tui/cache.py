@@ -37,7 +37,6 @@ import json
 import os
 import re
 import struct
-import tempfile
 import time
 import zlib
 from array import array
@@ -63,7 +62,7 @@ from .cache_rows import (
     _talks,
 )
 from .cache_rows import CachedTalk as CachedTalk  # offered here, as it always was
-from .fsutil import fsync_dir, read_regular
+from .fsutil import atomic_write, read_regular
 from .model import _CONTROL_RE, Day, Diagnostic, Notebook
 
 if TYPE_CHECKING:
@@ -198,18 +197,7 @@ class ModelCache:
             if len(payload) > self.max_bytes:
                 return None
             target = self.entry_path(key)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(payload)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-            fsync_dir(self.folder)
+            atomic_write(target, payload, mode=0o600)  # entries hold your notes: yours alone
         except OSError:
             return None
         self.trim(keep=target)

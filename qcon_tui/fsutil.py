@@ -74,8 +74,9 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[os.stat_resu
         os.close(fd)
 
 
-def atomic_write(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:
-    """Write `text` to `path` atomically: temp file in the same folder, fsync, `os.replace`.
+def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int | None = None) -> None:
+    """Write `data` (text as UTF-8, or bytes) to `path` atomically: temp file in the same folder,
+    fsync, `os.replace`.
 
     Readers see either the old file or the new one, whole. The folder is fsynced
     too, so the rename itself survives a power cut.
@@ -84,8 +85,8 @@ def atomic_write(path: str | os.PathLike[str], text: str, *, mode: int | None = 
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:

@@ -20,6 +20,10 @@ COMMANDS = [
     ["export", PATH, "--format", "json"],
     ["export", PATH, "--format", "markdown"],
     ["validate", PATH + "-missing"],
+    # argparse prints these itself, and would swallow the error.
+    ["--version"],
+    ["--help"],
+    ["list", "--help"],
 ]
 
 

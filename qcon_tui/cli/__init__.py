@@ -16,10 +16,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
 from . import notes, serve, state, topics
 from .browse import build_browse_parser, cmd_browse
-from .common import PROG, DataError, Handler, Parser, UsageError, err, tell_layout
+from .common import PROG, DataError, Handler, Parser, UsageError, add_version, err, tell_layout
 
 __all__ = ["build_parser", "main"]
 
@@ -46,7 +45,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         epilog=BROWSER_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    add_version(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     handlers: dict[str, Handler] = {}
     for group in (notes, state, topics, serve):
@@ -104,7 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdout is None:  # started with `>&-`: a write must fail, not vanish
         sys.stdout = _ClosedOutput()
     try:
-        code = _dispatch(argv)
+        try:
+            code = _dispatch(argv)
+        except SystemExit as exit_:  # argparse --help / --version: their output is checked too
+            code = exit_.code if isinstance(exit_.code, int) else 0
         sys.stdout.flush()  # a full disk is found here, while it can still be told
         return code
     except UsageError as error:
@@ -120,8 +122,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except SystemExit as exit_:  # argparse --help / --version
-        return exit_.code if isinstance(exit_.code, int) else 0
     except OSError as error:
         if error.errno not in _OUTPUT_ERRNOS:
             return _internal_error(error)

@@ -16,8 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import __version__
-from .common import PROG, Parser, UsageError, add_layout, collector_paused
+from .common import PROG, Parser, UsageError, add_layout, add_version, collector_paused
 
 if TYPE_CHECKING:
     from ..cache import Opened
@@ -156,7 +155,7 @@ def build_browse_parser() -> argparse.ArgumentParser:
         "       %(prog)s COMMAND ... (list, show, search, export, validate, ...; see --help)",
         description="Browse conference notes in the terminal.",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    add_version(parser)
     parser.add_argument(
         "path",
         nargs="?",

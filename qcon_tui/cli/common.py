@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
     from rich.console import Console
 
     from ..library import Library
@@ -36,10 +37,38 @@ class DataError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors as one line and exit code 2."""
+    """argparse that reports usage errors as one line and exit code 2, and output errors at all.
+
+    argparse prints help and the version through a helper that swallows `OSError`,
+    so `--help >/dev/full` would exit 0 having printed nothing; here a failed write
+    reaches `main`, which says so and exits 1.
+    """
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        (file or sys.stdout).write(self.format_help())
+
+
+class VersionAction(argparse.Action):
+    """`--version`: print the version to stdout, where a failed write is an error (see `Parser`)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="print the version and exit"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> NoReturn:
+        from .. import __version__
+
+        sys.stdout.write(f"{PROG} {__version__}\n")
+        parser.exit()
+
+
+def add_version(parser: argparse.ArgumentParser) -> None:
+    """The `--version` option."""
+    parser.add_argument("--version", action=VersionAction)
 
 
 def err(message: str) -> None:

@@ -9,6 +9,7 @@ its other files) and the talk to show first.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -143,6 +144,10 @@ def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
         loader=start.loader,
         opened=start.opened,
     )
+    # Everything made so far (the modules, the notes) lives as long as the process: out
+    # of the collector's sight, the full passes that the first frames' garbage triggers
+    # do not walk it again (one such pass cost more than drawing the frame).
+    gc.freeze()
     result = app.run(mouse=not args.no_mouse)
     return result if isinstance(result, int) else (app.return_code or 0)
 

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
+from textual.widgets import Header, Input, OptionList, Static, Tree
 from textual.worker import get_current_worker
 
 from ...formats import NotesError
@@ -35,6 +35,7 @@ from ..messages import LibraryEntryLoaded, LibraryLoaded, NotesReloaded, SearchD
 from ..personal import first_time, reconcile
 from ..reload import NotesWatcher, carry_selection
 from ..session import Item, TalkFilter, TalkHit
+from ..widgets.key_footer import KeyFooter
 from ..widgets.note_pane import NotePane
 from ..widgets.results_list import ResultsList
 from ..widgets.search_input import SearchInput
@@ -109,6 +110,9 @@ class BrowserScreen(YourLayer, LiveNotes):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        # The first selection is known before any widget exists: set quietly now, the
+        # footer's first keys (star, note) are those of the talk shown; `on_mount` shows it.
+        self.set_reactive(BrowserScreen.selected, self.session.first_item(self._start_talk))
         yield Header(icon="≡")
         yield SearchInput(placeholder="/ search the notes — try: facebok live", id="search")
         with Horizontal(id="body"):
@@ -123,12 +127,12 @@ class BrowserScreen(YourLayer, LiveNotes):
                 yield NotePane(self.session.notebook, id="notes")
         with Horizontal(id="footer-row"):
             yield Static(id="search-count", markup=False)
-            yield Footer()
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         if not self.read_only:
             self.talk_tree.marks = TalkMarks(gutter=True)
-        self.selected = self.session.first_item(self._start_talk)
+        self.watch_selected(self.selected)
         if self.session.directory is not None:
             self.results_list.names = same_title_names(self.library.notebooks)
             for failure in self.session.directory.failures:
@@ -531,4 +535,3 @@ class BrowserScreen(YourLayer, LiveNotes):
         if not self.read_only:
             self.change_state(reconcile(self.notebook))
         self.notify("Reloaded notes", timeout=2)
-

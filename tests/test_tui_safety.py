@@ -54,7 +54,8 @@ async def test_hostile_tree_labels_and_header_are_literal() -> None:
         assert ESC not in tree_text
         assert tree.root.label.plain == "Hostile Notes [bold red]Conference[/] Book"
         leaf = tree.root.children[0].children[0]
-        assert leaf.label.plain == "• Markup [bold red]Injection[/] Talk ␛]2;Pwned Title␇"  # unread mark
+        # The unread mark, drawn with the row.
+        assert tree.row_label(leaf).plain == "• Markup [bold red]Injection[/] Talk ␛]2;Pwned Title␇"
         header = widget_text(app.query_one("HeaderTitle"))
         assert "[bold red]Conference[/]" in header
 

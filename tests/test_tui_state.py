@@ -35,9 +35,10 @@ def record_notifications(app: QconApp) -> list[tuple[str, str]]:
 
 
 def leaf_label(app: QconApp, talk: Talk) -> str:
-    node = app.query_one(TalkTree).node_for(talk)
+    tree = app.query_one(TalkTree)
+    node = tree.node_for(talk)
     assert node is not None
-    return node.label.plain
+    return tree.row_label(node).plain
 
 
 def store_for(app: QconApp) -> StateStore:

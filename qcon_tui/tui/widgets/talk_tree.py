@@ -9,6 +9,14 @@ Your own marks show in a two-cell gutter before each title: `★` for a starred
 talk, `✎` for one you wrote a note on, a dim `•` for one not read yet (the first
 of these that applies). The browser hands them down as `marks`; `talk_filter`,
 `schedule_order` and `show_speakers` are bound to the browser screen's state.
+
+Work follows what is on screen, not the size of the notes. A talk's node holds
+only its title: the gutter, the speakers and a search's dimming are drawn with the
+row (`row_label`), so a new star or a search repaints the rows shown rather than
+relabelling every node. A day's talks get their nodes when the day is first
+unfolded or one of its talks is shown; a notebook listing more than
+`UNFOLDED_TALKS` talks opens with its days folded, so its first frame does not
+wait for a hundred thousand nodes.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from textual.widgets.tree import TreeNode
 from ...library import Library, same_title_names
 from ...model import Day, Notebook, Talk
 from ...ordering import schedule_order
+from .tree_homes import TalkHomes
 from .tree_labels import MIN_TITLE_CELLS as MIN_TITLE_CELLS
 from .tree_labels import NOTED as NOTED
 from .tree_labels import STAR as STAR
@@ -44,6 +53,9 @@ _identity = id
 
 #: The tree filters `f` cycles through, in order.
 FILTERS = ("all", "starred", "unread")
+
+#: A notebook listing more talks than this opens with its days folded.
+UNFOLDED_TALKS = 1000
 
 
 #: What a node of the tree carries: the library (the root), a notebook, a day or a talk.
@@ -121,15 +133,18 @@ class TalkTree(Tree[object]):
         self.notebook = notebook
         self.show_root = True
         self.guide_depth = 2
+        #: `id()` of an item → its node, for the nodes made so far.
         self._node_by_item: dict[int, TreeNode[object]] = {}
         self._notebook_rows: list[tuple[Notebook, TreeNode[object]]] = []
-        self._day_rows: list[tuple[Day, TreeNode[object]]] = []
-        self._talk_rows: list[tuple[Talk, TreeNode[object]]] = []
+        #: `id()` of a day with a node → the talks listed under it (filter and order applied).
+        self._listed: dict[int, list[Talk]] = {}
+        #: `id()` of the days whose talks have their nodes.
+        self._filled: set[int] = set()
         self._hits = None
         #: While a search shows: `id()` of a day or notebook → how many of its talks it found.
         self._hit_counts: dict[int, int] = {}
-        #: `id()` of a talk → `id()` of its day (and notebook), built on the first search.
-        self._owners_of: dict[int, tuple[int, ...]] = {}
+        #: Where each talk lives, found from the model (a folded day's talks have no nodes).
+        self._homes = TalkHomes(self.notebooks)
         #: Ids of the talks the filter lets through, fixed when the filter was chosen
         #: (a talk read or unstarred meanwhile stays until the filter changes), or None.
         self._visible: frozenset[str] | None = None
@@ -143,6 +158,11 @@ class TalkTree(Tree[object]):
         data = event.node.data
         if event.node is self.cursor_node and isinstance(data, TreeItem):
             self.post_message(self.ItemHighlighted(self, event.node, data))
+
+    @on(Tree.NodeExpanded)
+    def _fill_unfolded(self, event: Tree.NodeExpanded[object]) -> None:
+        """A node was unfolded (by a key, a click or "expand all"): its talks get their nodes."""
+        self._fill_under(event.node)
 
     @on(Tree.NodeSelected)
     def _announce_choice(self, event: Tree.NodeSelected[object]) -> None:
@@ -167,8 +187,14 @@ class TalkTree(Tree[object]):
         return [talk for nb in self.notebooks() for day in nb.days for talk in self.day_talks(day)]
 
     def listed_talks(self) -> list[Talk]:
-        """The talks the tree lists, top to bottom (what `[` and `]` step through)."""
-        return [talk for talk, _node in self._talk_rows]
+        """The talks the tree lists, top to bottom (what `[` and `]` step through), nodes made or not."""
+        listed = self._listed
+        return [
+            talk
+            for notebook in self.notebooks()
+            for day in notebook.days
+            for talk in listed.get(_identity(day), ())
+        ]
 
     def _passes(self, talk: Talk) -> bool:
         marks = self.marks
@@ -187,14 +213,13 @@ class TalkTree(Tree[object]):
             self.root.set_label(Text(self.notebook.title or "notes"))
             self.root.data = self.notebook
         self._node_by_item = {_identity(self.notebook): self.root}
-        self._owners_of = {}
-        self._notebook_rows, self._day_rows, self._talk_rows = [], [], []
+        self._homes = TalkHomes(self.notebooks)
+        self._notebook_rows, self._listed, self._filled = [], {}, set()
         if isinstance(self.notebook, Library):
             for member in self.notebook.notebooks:
                 self._add_notebook_node(member)
         else:
             self._add_days(self.root, self.notebook)
-        self._relabel(talks=self._label_width() is not None and self.show_speakers)
         self._show_view()
         if keep is not None and self.is_mounted:
             self.show_item(keep)
@@ -207,9 +232,8 @@ class TalkTree(Tree[object]):
             self.notebook.title, (*self.notebook.notebooks, notebook), source=self.notebook.source
         )
         self._add_notebook_node(notebook)
-        if self._owners_of:
-            self._remember_owners(notebook, library=True)
-        self._relabel()
+        self._homes.add(notebook)
+        self._relabel_notebooks()
 
     def _add_notebook_node(self, notebook: Notebook) -> None:
         # Only the first is expanded, so a big library opens as a list of conferences.
@@ -221,18 +245,43 @@ class TalkTree(Tree[object]):
         self._add_days(node, notebook)
 
     def _add_days(self, parent: TreeNode[object], notebook: Notebook) -> None:
+        """Add `notebook`'s days under `parent`: unfolded, with their talks, unless it lists many."""
         visible = self._visible
+        days: list[tuple[Day, list[Talk]]] = []
         for day in notebook.days:
             talks = [talk for talk in self.day_talks(day) if visible is None or talk.id in visible]
-            if visible is not None and not talks:
-                continue
-            day_node = parent.add(day_label(day, len(talks)), data=day, expand=True)
+            if visible is None or talks:
+                days.append((day, talks))
+        unfold = sum(len(talks) for _day, talks in days) <= UNFOLDED_TALKS
+        for day, talks in days:
+            day_node = parent.add(day_label(day, len(talks)), data=day, expand=unfold)
             self._node_by_item[_identity(day)] = day_node
-            self._day_rows.append((day, day_node))
-            for talk in talks:
-                leaf = day_node.add_leaf(self._talk_row_label(talk), data=talk)
-                self._node_by_item[_identity(talk)] = leaf
-                self._talk_rows.append((talk, leaf))
+            self._listed[_identity(day)] = talks
+            if unfold and parent.is_expanded:
+                self._fill(day_node)
+
+    def _fill(self, day_node: TreeNode[object]) -> None:
+        """Make the nodes of the talks listed under `day_node`'s day, unless they are made."""
+        day = day_node.data
+        if not isinstance(day, Day) or _identity(day) in self._filled:
+            return
+        self._filled.add(_identity(day))
+        for talk in self._listed.get(_identity(day), ()):
+            self._node_by_item[_identity(talk)] = day_node.add_leaf(Text(talk.title), data=talk)
+
+    def _fill_under(self, node: TreeNode[object]) -> None:
+        """Make the talk nodes `node` shows when unfolded: a day's, or those of a notebook's unfolded days."""
+        if isinstance(node.data, Day):
+            self._fill(node)
+            return
+        for child in node.children:
+            if child.is_expanded:
+                self._fill(child)
+
+    def unfold(self, node: TreeNode[object]) -> None:
+        """Unfold `node`, its talks' nodes made first (so the rows are there on the next frame)."""
+        self._fill_under(node)
+        node.expand()
 
     def _label_width(self) -> int | None:
         # A talk's row starts after two levels of guides (three in a library); the
@@ -240,27 +289,8 @@ class TalkTree(Tree[object]):
         levels = 3 if isinstance(self.notebook, Library) else 2
         return self.size.width - levels * self.guide_depth - 1 if self.size.width else None
 
-    def _talk_row_label(self, talk: Talk, width: int | None = None) -> Text:
-        """A talk's row from the marks and the speakers setting (search hits are applied when drawn)."""
-        return talk_label(talk, self.marks, speakers=self.show_speakers, width=width)
-
-    def _relabel(self, *, talks: bool = True) -> None:
-        """Label every row from the marks and the speakers setting.
-
-        Only rows whose label changes are set: setting a label re-measures the row,
-        which on a notebook of thousands of talks is what start-up would wait for.
-        """
-        if talks:
-            width = self._label_width()
-            for talk, node in self._talk_rows:
-                label = self._talk_row_label(talk, width)
-                current = node.label
-                # Text equality ignores the base style.
-                if not isinstance(current, Text) or label != current or label.style != current.style:
-                    node.set_label(label)
-        for day, node in self._day_rows:
-            if node.label != (label := day_label(day, len(node.children))):
-                node.set_label(label)
+    def _relabel_notebooks(self) -> None:
+        """Label a library's notebooks again: a new one may share a title with one before."""
         names = self._notebook_names()
         for notebook, node in self._notebook_rows:
             if node.label != (label := notebook_label(notebook, name=names.get(_identity(notebook)))):
@@ -279,26 +309,28 @@ class TalkTree(Tree[object]):
         return super().process_label(label)
 
     def get_label_width(self, node: TreeNode[object]) -> int:
-        """A row's width from its label and toggle icon, without drawing it (asked of every row)."""
+        """A row's width from its label, mark gutter and toggle icon, without drawing it
+        (asked of every row; the speakers are left out, as the tree never scrolls sideways)."""
         label = node.label
         width = label.cell_len if isinstance(label, Text) else len(str(label))
+        if isinstance(node.data, Talk) and self.marks.gutter:
+            width += 2
         return width + (len(self.ICON_NODE) if node.allow_expand else 0)
 
     def row_label(self, node: TreeNode[object]) -> Text:
-        """`node`'s label as the tree draws it now: while a search shows, talks it did not
-        find are dimmed and days (and a library's notebooks) count the talks it found."""
+        """`node`'s label as the tree draws it now: a talk with its marks (and speakers),
+        dimmed while a search shows that did not find it; while a search shows, days (and
+        a library's notebooks) count the talks it found."""
         label = node.label
+        data = node.data
         hits = self._hits
+        if isinstance(data, Talk):
+            missed = hits is not None and _identity(data) not in hits
+            return talk_label(
+                data, self.marks, speakers=self.show_speakers, missed=missed, width=self._label_width()
+            )
         if hits is None or not isinstance(label, Text):
             return label  # type: ignore[return-value]
-        data = node.data
-        if isinstance(data, Talk):
-            if _identity(data) in hits:
-                return label
-            dimmed = label.copy()
-            base = label.style
-            dimmed.style = f"{base} dim".strip() if isinstance(base, str) else base + Style(dim=True)
-            return dimmed
         if isinstance(data, Day | Notebook) and node is not self.root:
             count = self._hit_counts.get(_identity(data), 0)
             if isinstance(data, Day):
@@ -311,10 +343,10 @@ class TalkTree(Tree[object]):
         return label
 
     def render_label(self, node: TreeNode[object], base_style: Style, style: Style) -> Text:
-        """Draw a row with the search's marks (see `row_label`), only for rows on screen,
-        cut with "…" where it would run past the tree's edge."""
+        """Draw a row with its marks (see `row_label`), only for rows on screen, cut with
+        "…" where it would run past the tree's edge."""
         text = super().render_label(node, base_style, style)
-        if self._hits is not None:
+        if self._hits is not None or isinstance(node.data, Talk):
             shown = self.row_label(node)
             if shown is not node.label:
                 body = shown.copy()
@@ -369,21 +401,36 @@ class TalkTree(Tree[object]):
 
     def watch_show_speakers(self, old: bool, new: bool) -> None:
         if old != new:
-            self._relabel()
+            self._repaint_rows()
 
     def watch_marks(self) -> None:
-        self._relabel()
+        self._repaint_rows()
 
-    def on_resize(self) -> None:
-        """Speakers shown: cut the titles again to the new width."""
-        if self.show_speakers:
-            self._relabel()
+    def _repaint_rows(self) -> None:
+        """Draw the rows on screen again: their marks are worked out as they are drawn.
+
+        Refreshing the root changes the cache key of every row (each row's path
+        starts at the root), so no row is drawn from its cache with old marks.
+        """
+        self.root.refresh()
+        self.refresh()
 
     def node_for(self, item: object) -> TreeNode[object] | None:
-        """The node that carries `item` (the notebook, a day or a talk; a library is the root)."""
+        """The node that carries `item` (the notebook, a day or a talk; a library is the root).
+
+        A talk in a day not unfolded yet gets its node (its day's talks theirs) now;
+        a talk the filter hides has none.
+        """
         if isinstance(item, Library):
             return self.root  # a library grows as files load; the root stands for every version
-        return self._node_by_item.get(_identity(item))
+        node = self._node_by_item.get(_identity(item))
+        if node is None and isinstance(item, Talk):
+            day = self._homes.day_of(item)
+            day_node = self._node_by_item.get(_identity(day)) if day is not None else None
+            if day_node is not None:
+                self._fill(day_node)
+                node = self._node_by_item.get(_identity(item))
+        return node
 
     def show_item(self, item: object) -> None:
         """Put the cursor on `item`'s node (expanding its day), unless it is there already."""
@@ -391,9 +438,9 @@ class TalkTree(Tree[object]):
         if node is None or self.cursor_node is node:
             return
         parent = node.parent
-        while parent is not None:  # a library's talk may sit in a folded conference
+        while parent is not None:  # in a folded day, or a library's folded conference
             if not parent.is_expanded:
-                parent.expand()
+                self.unfold(parent)
             parent = parent.parent
         # Reading `last_line` lays out the tree's lines, so the node knows its line.
         if self.last_line < 0 or node.line < 0:
@@ -424,26 +471,10 @@ class TalkTree(Tree[object]):
             self._hits = {_identity(talk) for talk in found}
             counts: dict[int, int] = {}
             for talk in found:
-                for item in self._owners(talk):
+                for item in self._homes.owners(talk, library=isinstance(self.notebook, Library)):
                     counts[item] = counts.get(item, 0) + 1
             self._hit_counts = counts
-        # Rows are drawn with the marks (`render_label`): repaint what is on screen.
-        self.root.refresh()
-        self.refresh()
-
-    def _owners(self, talk: Talk) -> tuple[int, ...]:
-        """`id()` of the day (and, in a library, the notebook) that hold `talk`, listed or not."""
-        if not self._owners_of:
-            library = isinstance(self.notebook, Library)
-            for notebook in self.notebooks():
-                self._remember_owners(notebook, library)
-        return self._owners_of.get(_identity(talk), ())
-
-    def _remember_owners(self, notebook: Notebook, library: bool) -> None:
-        for day in notebook.days:
-            owners = (_identity(day), _identity(notebook)) if library else (_identity(day),)
-            for talk in day.talks:
-                self._owners_of[_identity(talk)] = owners
+        self._repaint_rows()
 
     def action_collapse_or_parent(self) -> None:
         """Collapse an open node, or step out to its parent."""
@@ -461,8 +492,10 @@ class TalkTree(Tree[object]):
         if node is None or not node.allow_expand:
             return
         if not node.is_expanded:
-            node.expand()
-        elif node.children:
+            self.unfold(node)
+            return
+        self._fill_under(node)  # unfolded a moment ago, its talks not made yet
+        if node.children:
             self.move_cursor(node.children[0])
 
     def action_cursor_first(self) -> None:

@@ -1,146 +1,50 @@
 """Topics: terms that recur across talks, each with the talks that mention it.
 
-Computed offline from the text alone: each talk's title, track and notes are split
-into words; stop words (English function words and note-taking filler) are dropped;
-plurals and -ing forms fold onto a base word when both occur ("containers" and
-"container" are one term); adjacent pairs of content words ("api gateway") are terms
-too. A term is a topic when at least two talks hold it, and topics are ranked by a
-tf-idf sum: how strongly each talk holds the term (a title or track counts for
-more than a passing mention), times how rare the term is among talks. No UI imports.
+Computed offline from the text alone (the words themselves are `topic_words`): each
+talk's title, track and notes are split into words; stop words are dropped; plurals
+and -ing forms fold onto a base word when both occur; adjacent pairs of content words
+("api gateway") are terms too. A term is a topic when it tells talks apart:
+
+- at least two talks hold it, and no more than two in five (a word most talks use
+  is the conference's theme, not one of its topics);
+- a generic word ("service", "data", "api") is one only inside a phrase;
+- a single word must be a name (written capitalised or in mixed case mid-sentence:
+  Docker, GraalVM, AWS) or what some talk is about (in its title, or said twice in
+  its notes), not only mentioned in passing.
+
+Topics are listed by how many talks hold them (most first, then by term); which
+ones make a `limit` is decided by that count, then by a tf-idf score (how strongly
+each talk holds the term, a title counting more than a passing mention, times how
+rare the term is). Linear in the text. No UI imports.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from math import log
 from typing import TYPE_CHECKING
 
-from .model import Day, Notebook, Talk
+from .model import Code, Day, Notebook, Talk, block_texts
+from .topic_words import GENERIC_WORDS, STOP_WORDS, fold_map, is_content, tokens
 
 if TYPE_CHECKING:
     from .library import Library
 
-# --------------------------------------------------------------------------- words
-
-#: English function words, and words that note-taking fills text with but that name no topic.
-_FUNCTION_WORDS = """
-a about above after again against all almost already also although always am an and another
-any anyone anything anyway are aren around as at away back be became because become becomes
-been before being below between both but by can cannot could did do does doing done down
-during each either else enough even ever every everyone everything few for from further get
-gets getting got had has have having he her here hers herself him himself his how however i
-if in into is it its itself just least less let lets like likely made many may me might mine
-more most much must my myself never no nobody none nor not nothing now of off often on once
-one ones only onto or other others otherwise our ours ourselves out over own per perhaps
-quite rather same several shall she should since so some somebody someone something
-sometimes somewhat soon still such than that the their theirs them themselves then there
-therefore these they this those though through thus till to too toward towards under until
-up upon us very via was we well were what whatever when whenever where whereas wherever
-whether which while who whoever whole whom whose why will with within without would yet you
-your yours yourself yourselves
-"""
-_FILLER_WORDS = """
-talk talks speaker speakers session sessions slide slides keynote presentation presenter
-conference demo demos question questions answer answers takeaway takeaways
-really lot lots thing things stuff use used uses using need needs needed want wants wanted
-make makes making go goes going went gone come comes coming came take takes taking took
-know knows knew see seen saw say says said think thinks thought look looks looking try
-tries tried give gives given put puts keep keeps kept start starts started end ends work
-works worked handle handles handled choose chose chosen choosing fix fixed fixes help helps
-find finds found tell tells told ask asks asked call calls show shows happen happens
-happened way ways kind sort bit part parts yes yeah okay ok etc basically actually probably
-maybe pretty simply simple mainly mostly mean means example examples case cases point points
-good better best great bad worse worst nice cool big small little large huge new old first
-second third last next important different sure right wrong hard easy people person
-everybody day days time times year years week weeks month months hour hours minute minutes
-today tomorrow yesterday idea ideas fact course able possible
-system systems logic ready state states thing approach approaches problem problems
-"""
-#: English function words, and words that note-taking fills text with but that name no topic.
-STOP_WORDS: frozenset[str] = frozenset((_FUNCTION_WORDS + _FILLER_WORDS).split())
-
-#: A word: starts with a letter; letters, digits and underscores (transaction_ids is one
-#: word), joined by inner hyphens (multi-host) or apostrophes.
-_WORD_RE = re.compile(r"[^\W\d_]\w*(?:[-'’]\w+)*")
-_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-#: What may stand between two words of a pair: only blanks (punctuation ends a phrase).
-_BLANK_RE = re.compile(r"[ \t]+")
+__all__ = ["STOP_WORDS", "TalkRef", "Topic", "fold_map", "iter_talks", "topics"]
 
 #: How much one occurrence in a talk's title, or in its track, counts against one in the notes.
 TITLE_WEIGHT = 3.0
 TRACK_WEIGHT = 2.0
 #: A pair of words ("api gateway") names a topic more precisely than either word does.
 BIGRAM_BOOST = 1.5
-
-
-def _words(text: str) -> Iterator[tuple[str, str, bool]]:
-    """(lower-case word, word as written, joined to the previous word by blanks only)."""
-    text = _URL_RE.sub(" . ", text)
-    end = 0
-    for match in _WORD_RE.finditer(text):
-        joined = end > 0 and _BLANK_RE.fullmatch(text, end, match.start()) is not None
-        end = match.end()
-        written = match.group()
-        if "'" in written or "’" in written:
-            stem, _, tail = written.replace("’", "'").rpartition("'")
-            if tail.lower() != "s" or "'" in stem:
-                yield "", written, False  # a contraction (don't, it'll): a function word
-                continue
-            written = stem  # a possessive: uber's → uber
-        yield written.lower(), written, joined
-
-
-def _is_content(word: str, written: str) -> bool:
-    """A word that can name a topic: not a stop word, and three letters or an acronym (CI)."""
-    if not word or word in STOP_WORDS:
-        return False
-    return len(word) >= 3 or (len(word) == 2 and written.isupper())
-
-
-# --------------------------------------------------------------------------- folding
-
-
-def _candidates(word: str) -> Iterator[str]:
-    """Base words `word` may be an inflection of, most specific first."""
-    if word.endswith("ies"):
-        yield word[:-3] + "y"
-    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
-        yield word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        yield word[:-1]
-    if word.endswith("ing"):  # not -ed: "headed" is no form of "head"
-        base = word[:-3]
-        yield base
-        yield base + "e"
-        if len(base) > 2 and base[-1] == base[-2]:
-            yield base[:-1]  # running → run
-
-
-def fold_map(vocabulary: Iterable[str]) -> dict[str, str]:
-    """Map each word to its base word when that base also occurs: containers → container.
-
-    Folding only onto words that occur keeps it safe: "thing" never becomes "th",
-    and a word seen only in one form stays as written.
-    """
-    words = set(vocabulary)
-    folded: dict[str, str] = {}
-    for word in words:
-        for base in _candidates(word):
-            if len(base) >= 3 and base in words and base not in STOP_WORDS:
-                folded[word] = base
-                break
-    # Follow chains (monitors → monitor, monitoring → monitor) to one root.
-    roots: dict[str, str] = {}
-    for word in words:
-        root, steps = word, 0
-        while root in folded and steps < 4:
-            root, steps = folded[root], steps + 1
-        roots[word] = root
-    return roots
-
+#: A talk is about a word its notes say at least this often, and this many times more often
+#: than if the word were spread evenly over all the notes (a passing word is not).
+ABOUT_MENTIONS = 3
+ABOUT_RATIO = 4.0
+#: A term held by more than this share of the talks is their common theme, not a topic.
+THEME_SHARE = 0.4
 
 # --------------------------------------------------------------------------- topics
 
@@ -188,86 +92,200 @@ def iter_talks(source: Notebook | Library | Iterable[Notebook]) -> Iterator[Talk
                 yield TalkRef(notebook, day, talk)
 
 
-@dataclass
-class _Term:
-    """What is gathered about one folded term while reading the talks."""
-
-    #: Talk number → how strongly that talk holds the term.
-    weights: dict[int, float] = field(default_factory=dict)
-    #: Lower-case form → occurrences anywhere; written form → occurrences in notes.
-    forms: Counter[str] = field(default_factory=Counter)
-    written: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def count(self) -> int:
-        """How often the term occurs, in every field of every talk."""
-        return sum(self.forms.values())
-
-    def display(self) -> str:
-        """The form to show: the most frequent, written as the notes write it (AWS, Docker)."""
-        lower = min(self.forms, key=lambda form: (-self.forms[form], len(form), form))
-        writings = [(n, form) for form, n in self.written.items() if form.lower() == lower]
-        if not writings:
-            return lower
-        return min(writings, key=lambda item: (-item[0], item[1] != lower, item[1]))[1]
-
-
-def _talk_fields(talk: Talk) -> Iterator[tuple[str, str]]:
-    """(field, text) for each field of a talk that topics are read from: title, track, notes."""
-    yield "title", talk.title
-    if talk.track:
-        yield "track", talk.track
-    for text in talk.texts():
-        yield "notes", text
-
-
+#: A talk holding a term: (talk number, how strongly, in its title, times in its notes).
+Holder = tuple[int, float, bool, int]
 #: How much one occurrence of a word in each field counts.
 _FIELD_WEIGHTS = {"title": TITLE_WEIGHT, "track": TRACK_WEIGHT, "notes": 1.0}
 
 
-def _gather(refs: list[TalkRef]) -> dict[str, _Term]:
-    """Every folded term (words and adjacent pairs of content words) of the talks.
+def _talk_fields(talk: Talk) -> Iterator[tuple[str, str]]:
+    """(field, text) for each field of a talk that topics are read from: title, track, notes
+    (code blocks aside)."""
+    yield "title", talk.title
+    if talk.track:
+        yield "track", talk.track
+    for block in talk.blocks:
+        if not isinstance(block, Code):  # identifiers and keywords name no topic
+            for text in block_texts(block):
+                yield "notes", text
+
+
+@dataclass
+class _Counts:
+    """What one pass over the talks gathers about every term (word root or pair of roots)."""
+
+    #: Term → (talk number, how strongly it holds the term, in its title, times in its notes).
+    postings: dict[str, list[Holder]] = field(default_factory=lambda: defaultdict(list))
+    #: Talk number → how many words its notes have; and all of them together.
+    lengths: list[int] = field(default_factory=list)
+    total_length: int = 0
+    #: Lower-case word → its root; root → its lower-case forms.
+    roots: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: Lower-case word → its writings in the notes → occurrences (titles are title-cased:
+    #: they say nothing of how a word is written).
+    writings: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    #: Lower-case word → uses in the notes inside a sentence, and how many of those were
+    #: capitalised: a word mostly capitalised there is a name.
+    inner: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    capital: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    #: Lower-case word → uses in titles.
+    titles: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+#: What one talk says: (words and pairs of its notes → occurrences, the same for its
+#: title, the words of its track, how many words its notes have).
+_Said = tuple[dict[str, int], dict[str, int], list[str], int]
+
+
+def _count_words(
+    text: str, into: dict[str, int], written: dict[str, int], inner: dict[str, int] | None
+) -> int:
+    """Count the content words of `text` and its pairs of adjacent content words ("api
+    gateway") into `into`; with `inner`, also how each word is written, in `written`, and
+    inside a sentence, in `inner`. Returns how many words `text` has."""
+    found = tokens(text)
+    previous = ""
+    for word, as_written, joined, opens in found:
+        if (
+            not word
+            or word in STOP_WORDS
+            or (len(word) < 3 and not (len(word) == 2 and as_written.isupper()))
+        ):
+            previous = ""
+            continue
+        into[word] = into.get(word, 0) + 1
+        if previous and joined:
+            pair = f"{previous} {word}"
+            into[pair] = into.get(pair, 0) + 1
+        previous = word
+        if inner is not None:
+            written[as_written] = written.get(as_written, 0) + 1
+            if not opens:
+                inner[as_written] = inner.get(as_written, 0) + 1
+    return len(found)
+
+
+def _read_talk(talk: Talk, written: dict[str, int], inner: dict[str, int]) -> _Said:
+    """What one talk says (see `_Said`); how the notes write words is added to `written`, `inner`."""
+    notes: dict[str, int] = {}
+    title: dict[str, int] = {}
+    length = 0
+    for name, text in _talk_fields(talk):
+        if name == "notes":
+            length += _count_words(text, notes, written, inner)
+        elif name == "title":
+            _count_words(text, title, written, None)
+    track = [word for word, as_written, *_ in tokens(talk.track or "") if is_content(word, as_written)]
+    return notes, title, track, length
+
+
+def _gather(refs: list[TalkRef]) -> _Counts:
+    """Every term of the talks with the talks that hold it: one pass over the text, then
+    one over each talk's distinct words, which fold onto their roots.
 
     A track is a label shared by many talks ("Architectures You've Always Wondered
-    About"), so its words count only when the titles or notes use them too, and
-    never form pairs.
+    About"), so its words count only when the titles or notes use them too, never
+    form pairs, and never make a talk about a word.
     """
-    talk_words: list[list[tuple[str, str, bool, str]]] = []
-    vocabulary: set[str] = set()
-    for ref in refs:
-        words = []
-        for name, text in _talk_fields(ref.talk):
-            for word, written, joined in _words(text):
-                words.append((word, written, joined and name != "track", name))
-                if name != "track":
-                    vocabulary.add(word)
-        talk_words.append(words)
-    roots = fold_map(word for word in vocabulary if word)
+    written: dict[str, int] = {}
+    inner_written: dict[str, int] = {}
+    said = [_read_talk(ref.talk, written, inner_written) for ref in refs]
+    counts = _Counts()
+    for as_written, n in written.items():
+        lower = as_written.lower()
+        counts.writings[lower][as_written] = n
+        uses = inner_written.get(as_written, 0)
+        counts.inner[lower] += uses
+        if as_written[:1].isupper():
+            counts.capital[lower] += uses
+    for _notes, title, _track, _length in said:
+        for key, n in title.items():
+            if " " not in key:
+                counts.titles[key] += n
+    vocabulary = set(counts.writings) | set(counts.titles)
+    counts.roots = roots = fold_map(vocabulary)
+    for word, root in roots.items():
+        counts.forms[root].append(word)
 
-    found: dict[str, _Term] = defaultdict(_Term)
+    def fold(key: str) -> str:
+        """A word or pair's root term ("" for a form of a stop word: "findings")."""
+        parts = [roots.get(part, part) for part in key.split(" ")]
+        return "" if any(part in STOP_WORDS for part in parts) else " ".join(parts)
 
-    def add(key: str, written: str, doc: int, name: str) -> None:
-        term = found[key]
-        term.weights[doc] = term.weights.get(doc, 0.0) + _FIELD_WEIGHTS[name]
-        term.forms[written.lower()] += 1
-        if name == "notes":  # titles and tracks are title-cased: only notes say how a word is written
-            term.written[written] += 1
+    keys: set[str] = set()
+    for notes, title, _track, _length in said:
+        keys.update(notes)
+        keys.update(title)
+    folded = {key: fold(key) for key in keys}
+    postings = counts.postings
+    for doc, (notes, title, track, length) in enumerate(said):
+        noted: dict[str, int] = {}
+        for key, n in notes.items():
+            if term := folded[key]:
+                noted[term] = noted.get(term, 0) + n
+        heading: dict[str, float] = {}  # what the title and track add
+        titled: set[str] = set()
+        for key, n in title.items():
+            if term := folded[key]:
+                heading[term] = heading.get(term, 0.0) + TITLE_WEIGHT * n
+                titled.add(term)
+        for word in track:
+            if word in vocabulary and (term := fold(word)):
+                heading[term] = heading.get(term, 0.0) + TRACK_WEIGHT
+        for term, n in noted.items():
+            postings[term].append((doc, n + heading.pop(term, 0.0), term in titled, n))
+        for term, weight in heading.items():
+            postings[term].append((doc, weight, term in titled, 0))
+        counts.lengths.append(length)
+    counts.total_length = sum(counts.lengths)
+    return counts
 
-    for doc, words in enumerate(talk_words):
-        previous: tuple[str, str] | None = None
-        for word, written, joined, name in words:
-            if not _is_content(word, written) or (name == "track" and word not in vocabulary):
-                previous = None
-                continue
-            root = roots.get(word, word)
-            add(root, written, doc, name)
-            if previous is not None and joined:
-                add(f"{previous[0]} {root}", f"{previous[1]} {written}", doc, name)
-            previous = (root, written)
-    return found
+
+def _is_name(counts: _Counts, root: str) -> bool:
+    """Whether the notes write the word as a name: mixed case (GraalVM), an acronym (AWS),
+    or capitalised in most of its uses inside a sentence (Docker, Spring)."""
+    forms = counts.forms.get(root, [root])
+    inner = sum(counts.inner.get(form, 0) for form in forms)
+    capital = sum(counts.capital.get(form, 0) for form in forms)
+    if capital >= 2 and 3 * capital >= 2 * inner:
+        return True
+    written = _display(counts, root)
+    if written.isupper():
+        return 2 <= len(written) <= 5  # an acronym, not a shouted word
+    return written[1:] != written[1:].lower()
 
 
-def _covered(found: dict[str, _Term], kept: set[str]) -> set[str]:
+def _display(counts: _Counts, root: str) -> str:
+    """A word root as the notes most often write it (AWS, Docker), else its commonest form."""
+    forms = counts.forms.get(root, [root])
+    uses = {form: sum(counts.writings.get(form, {}).values()) + counts.titles.get(form, 0) for form in forms}
+    lower = min(forms, key=lambda form: (-uses[form], len(form), form))
+    writings = counts.writings.get(lower)
+    if not writings:
+        return lower
+    return min(writings, key=lambda form: (-writings[form], form != lower, form))
+
+
+def _is_topic(counts: _Counts, term: str, holders: list[Holder]) -> bool:
+    """A single word is a topic when it is not generic, and is a name or what a talk is about."""
+    if " " in term:
+        return True
+    if term in GENERIC_WORDS:
+        return False
+    if any(titled for _doc, _held, titled, _noted in holders) or _is_name(counts, term):
+        return True
+    # Said often in one talk's notes, far more than its share of all the notes.
+    mentions = sum(noted for *_, noted in holders)
+    lengths = counts.lengths
+    share = mentions / max(1, counts.total_length)
+    return any(
+        noted >= ABOUT_MENTIONS and noted >= ABOUT_RATIO * share * lengths[doc]
+        for doc, _held, _titled, noted in holders
+    )
+
+
+def _covered(postings: dict[str, list[Holder]], kept: set[str]) -> set[str]:
     """Words that nearly always occur inside one kept pair ("gateway" of "api gateway").
 
     Such a word adds nothing the pair does not say better, so it is dropped.
@@ -276,10 +294,14 @@ def _covered(found: dict[str, _Term], kept: set[str]) -> set[str]:
     for key in kept:
         if " " not in key:
             continue
-        pair = found[key]
+        pair = postings[key]
         for word in key.split(" "):
-            same_talks = word in kept and set(found[word].weights) == set(pair.weights)
-            if same_talks and pair.count >= 0.8 * found[word].count:
+            if word not in kept or len(postings[word]) != len(pair):
+                continue
+            pair_count = sum(holder[1] for holder in pair)
+            word_count = sum(holder[1] for holder in postings[word])
+            same_talks = {doc for doc, *_ in postings[word]} == {doc for doc, *_ in pair}
+            if same_talks and pair_count >= 0.8 * word_count:
                 covered.add(word)
     return covered
 
@@ -287,33 +309,47 @@ def _covered(found: dict[str, _Term], kept: set[str]) -> set[str]:
 def topics(
     source: Notebook | Library | Iterable[Notebook], limit: int = 30, min_talks: int = 2
 ) -> list[Topic]:
-    """The terms that recur across the talks of `source` (a notebook or a library), best first.
+    """The topics of `source` (a notebook or a library): most talks first, then by term.
 
-    A term counts when at least `min_talks` talks hold it; `limit` 0 gives every
-    topic. The order is deterministic: by score, then by term.
+    A term counts when at least `min_talks` talks hold it (see the module's rules);
+    `limit` 0 gives every topic, else the `limit` held by most talks (the higher
+    score first among equals). The order is deterministic.
     """
     refs = list(iter_talks(source))
-    found = _gather(refs)
-    kept = {key for key, term in found.items() if len(term.weights) >= max(min_talks, 1)}
-    kept -= _covered(found, kept)
+    counts = _gather(refs)
     total = len(refs)
-    ranked: list[Topic] = []
-    for key in kept:
-        term = found[key]
+    most = max(min_talks, int(total * THEME_SHARE))
+    postings = counts.postings
+    kept = {
+        term
+        for term, holders in postings.items()
+        if max(min_talks, 1) <= len(holders) <= most and _is_topic(counts, term, holders)
+    }
+    kept -= _covered(postings, kept)
+    scored: list[tuple[str, float]] = []
+    for term in kept:
+        holders = postings[term]
         # Rarer terms weigh more, squared so that a word strewn thinly over many talks
-        # ("services") ranks below one a few talks are about; +0.1 keeps it above zero.
-        idf = (log(total / len(term.weights)) + 0.1) ** 2
-        score = idf * sum(log(1.0 + weight) for weight in term.weights.values())
-        if " " in key:
-            score *= BIGRAM_BOOST
-        docs = sorted(term.weights, key=lambda doc: (-term.weights[doc], doc))
-        ranked.append(
-            Topic(
-                term=term.display(),
-                score=round(score, 4),
-                talks=tuple(refs[doc] for doc in docs),
-                forms=tuple(sorted(term.forms)),
-            )
-        )
-    ranked.sort(key=lambda topic: (-topic.score, topic.term))
-    return ranked[:limit] if limit > 0 else ranked
+        # ranks below one a few talks are about; +0.1 keeps it above zero.
+        idf = (log(total / len(holders)) + 0.1) ** 2
+        score = idf * sum(log(1.0 + holder[1]) for holder in holders)
+        scored.append((term, round(score * (BIGRAM_BOOST if " " in term else 1.0), 4)))
+    scored.sort(key=lambda item: (-len(postings[item[0]]), -item[1], item[0]))
+    if limit > 0:
+        scored = scored[:limit]
+    found = [_topic(counts, refs, term, score) for term, score in scored]
+    found.sort(key=lambda topic: (-len(topic.talks), topic.term.casefold(), topic.term))
+    return found
+
+
+def _topic(counts: _Counts, refs: list[TalkRef], term: str, score: float) -> Topic:
+    """The `Topic` of a kept term: its display form, every form, its talks strongest first."""
+    holders = sorted(counts.postings[term], key=lambda holder: (-holder[1], holder[0]))
+    words = term.split(" ")
+    display = " ".join(_display(counts, word) for word in words)
+    forms = {""}
+    for word in words:  # a pair's forms: each form of its first word, with each of its second's
+        forms = {f"{head} {form}".lstrip() for head in forms for form in counts.forms.get(word, [word])}
+    return Topic(
+        term=display, score=score, talks=tuple(refs[doc] for doc, *_ in holders), forms=tuple(sorted(forms))
+    )

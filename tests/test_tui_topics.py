@@ -19,7 +19,7 @@ from qcon_tui.tui.screens.topics import TopicsScreen
 from qcon_tui.tui.widgets.results_list import ResultsList
 from qcon_tui.tui.widgets.search_input import SearchInput
 from qcon_tui.tui.widgets.talk_tree import TalkTree
-from tests.tui_helpers import HOSTILE, make_app, settle, widget_text
+from tests.tui_helpers import HOSTILE, make_app, settle, widget_lines, widget_text
 
 SERVERLESS = {"The Hitchhiker's Guide to Serverless Javascript", "Monitoring Serverless Architectures"}
 
@@ -67,21 +67,24 @@ def test_t_opens_topics_and_b_toggles_the_tree_in_the_bindings() -> None:
     assert keys["tree.toggle"] == "b"
 
 
-async def test_t_lists_the_recurring_topics_best_first() -> None:
+async def test_t_lists_the_topics_most_talks_first_each_with_its_count() -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 40)) as pilot:
         screen = await open_topics(pilot)
         terms = [topic.term for topic in screen.topics]
         for term in ("serverless", "microservices", "monitoring"):
             assert term in terms
-        assert terms[0] == "serverless"
-        listed = widget_text(screen.query_one("#topics-list"))
-        assert "2 serverless" in listed and "monitoring" in listed
+        counts = [len(topic.talks) for topic in screen.topics]
+        assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+        listed = widget_lines(screen.query_one("#topics-list"))
+        for topic, line in zip(screen.topics, listed, strict=False):
+            assert line.split() == [str(len(topic.talks)), *topic.term.split()]
         assert screen.query_one("#topics-list").has_focus
+        first = screen.topics[0]
         talks = widget_text(screen.query_one("#topics-talks-text"))
-        assert "serverless  2 talks" in talks
-        for title in SERVERLESS:
-            assert title in " ".join(talks.split())  # long titles wrap
+        assert f"{first.term}  {len(first.talks)} talks" in talks
+        for ref in first.talks:
+            assert ref.talk.title in " ".join(talks.split())  # long titles wrap
 
 
 async def test_j_and_k_move_and_the_talks_follow() -> None:

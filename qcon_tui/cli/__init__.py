@@ -11,16 +11,26 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib
 import io
 import os
 import sys
 from collections.abc import Sequence
 
-from . import notes, serve, state, topics
 from .browse import build_browse_parser, cmd_browse
 from .common import PROG, DataError, Handler, Parser, UsageError, add_version, err, tell_layout
 
-__all__ = ["build_parser", "main"]
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+#: Each command, in the order `--help` lists them, and its group's module. The browser
+#: (no command) imports none of them and builds none of their parsers: that is most of
+#: the command line's start-up time. A test checks this against what the groups register.
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(("list", "show", "search", "export", "validate"), "notes"),
+    **dict.fromkeys(("star", "unstar", "annotate", "takeaways", "where"), "state"),
+    "topics": "topics",
+    "serve": "serve",
+}
 
 
 #: The browser's own options (`qcon-tui [PATH] ...`), told in the main --help.
@@ -48,16 +58,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     add_version(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     handlers: dict[str, Handler] = {}
-    for group in (notes, state, topics, serve):
+    for name in dict.fromkeys(COMMANDS.values()):
+        group = importlib.import_module(f"{__name__}.{name}")
         handlers.update(group.register(sub))
     return parser, handlers
 
 
 def _dispatch(argv: Sequence[str]) -> int:
-    parser, handlers = build_parser()
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     wants_help = any(arg in ("-h", "--help") for arg in argv)
-    if first in handlers or (wants_help and first is None):
+    if first in COMMANDS or (wants_help and first is None):
+        parser, handlers = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
@@ -65,10 +76,10 @@ def _dispatch(argv: Sequence[str]) -> int:
         tell_layout(args)
         return handlers[args.command](args)
     if argv and argv[0] == "--version":
-        parser.parse_args(["--version"])
+        build_parser()[0].parse_args(["--version"])
     args = build_browse_parser().parse_args(argv)
     tell_layout(args)
-    return cmd_browse(args, commands=handlers)
+    return cmd_browse(args, commands=COMMANDS)
 
 
 #: Errors of writing to standard output: told as such, not as a bug.

@@ -50,24 +50,24 @@ def state_dir() -> Path:
     override = os.environ.get(STATE_DIR_ENV)
     if override:
         return Path(override).expanduser()
-    import platformdirs
+    from .paths import user_data_dir
 
-    return Path(platformdirs.user_data_dir("qcon-tui", appauthor=False)) / "state"
+    return user_data_dir() / "state"
 
 
 def notes_key(notes_path: str | os.PathLike[str]) -> str:
     """What identifies a notes file: its resolved path.
 
     The bundled notes get a fixed key instead, so their state survives a
-    reinstall or a Python upgrade that moves the package.
+    reinstall or a Python upgrade that moves the package; your copy of them (made
+    by `e` in the browser) shares that key, so your stars, notes and read marks
+    stay with the talks when you start editing the copy.
     """
-    from .paths import BUNDLED_NAME, bundled_notes
+    from .paths import BUNDLED_NAME, is_bundled, is_own_copy
 
-    resolved = Path(notes_path).expanduser().resolve()
-    with contextlib.suppress(OSError):
-        if resolved == bundled_notes().resolve():
-            return f"bundled:{BUNDLED_NAME}"
-    return str(resolved)
+    if is_bundled(notes_path) or is_own_copy(notes_path):
+        return f"bundled:{BUNDLED_NAME}"
+    return str(Path(notes_path).expanduser().resolve())
 
 
 def state_path_for(notes_path: str | os.PathLike[str], folder: Path | None = None) -> Path:

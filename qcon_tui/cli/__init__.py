@@ -36,7 +36,10 @@ COMMANDS: dict[str, str] = {
 #: The browser's own options (`qcon-tui [PATH] ...`), told in the main --help.
 BROWSER_HELP = """\
 the browser: qcon-tui [PATH] [options]
-  PATH               a notes file or a directory of them (default: the bundled notes)
+  PATH               a notes file or a directory of them (default: your copy
+                     of the bundled notes if `e` made one, else the bundled
+                     notes); move your copy away to open the bundled notes:
+                     ~/.local/share/qcon-tui/qcon-london-2017.txt
   --talk TALK        start at this talk (its id, or part of its title)
   --search QUERY     start with this search typed
   --theme NAME       a colour theme (default: from COLORTERM, COLORFGBG, NO_COLOR)

@@ -17,7 +17,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .common import PROG, Parser, UsageError, add_layout, add_version, collector_paused
+from .common import (
+    DEFAULT_NOTES_HELP,
+    PROG,
+    Parser,
+    UsageError,
+    add_layout,
+    add_version,
+    collector_paused,
+    notes_path,
+    own_copy_hint,
+)
 
 if TYPE_CHECKING:
     from ..cache import Opened
@@ -37,7 +47,7 @@ class Start:
 
 
 def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = True) -> Start:
-    """Load the notes at `path` (the bundled notes if None) and find the `talk` to show first.
+    """Load the notes at `path` (None: the default notes, see `notes_path`); find the `talk` to show first.
 
     A directory opens as a library: its first readable file now (a directory with
     nothing to read is `NotesError`), the rest while the browser runs, unless a talk
@@ -58,18 +68,17 @@ def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = Tr
                 source = source.adding(entry)
             loader = None
     else:
-        from ..paths import bundled_notes
+        target = notes_path(path)
+        with own_copy_hint(target):
+            if cache and _worth_caching(target):
+                from ..cache import default_cache, open_notes
 
-        target = path if path is not None else str(bundled_notes())
-        if cache and _worth_caching(target):
-            from ..cache import default_cache, open_notes
+                opened = open_notes(target, default_cache)
+                source = opened.notebook
+            else:
+                from .. import load
 
-            opened = open_notes(target, default_cache)
-            source = opened.notebook
-        else:
-            from .. import load
-
-            source = load(target)
+                source = load(target)
     start: Talk | None = None
     if talk:
         notebooks = source.notebooks if isinstance(source, Library) else (source,)
@@ -165,7 +174,7 @@ def build_browse_parser() -> argparse.ArgumentParser:
         "path",
         nargs="?",
         metavar="PATH",
-        help="notes file, or a directory of them to browse as a library (default: the bundled notes)",
+        help=f"notes file, or a directory of them to browse as a library (default: {DEFAULT_NOTES_HELP})",
     )
     parser.add_argument("--talk", metavar="ID", help="open this talk (id or title)")
     add_layout(parser)

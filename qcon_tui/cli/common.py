@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 PROG = "qcon-tui"
 
+#: What PATH defaults to, as `--help` says it.
+DEFAULT_NOTES_HELP = "your copy of the bundled notes if you made one, else the bundled notes"
+
 #: A command's handler: the parsed arguments in, the exit code out.
 Handler = Callable[[argparse.Namespace], int]
 
@@ -87,7 +90,7 @@ def warn(message: str) -> None:
 
 def add_path(parser: argparse.ArgumentParser) -> None:
     """The optional PATH argument of most commands, and the layout overrides that go with it."""
-    parser.add_argument("path", nargs="?", metavar="PATH", help="notes file (default: the bundled notes)")
+    parser.add_argument("path", nargs="?", metavar="PATH", help=f"notes file (default: {DEFAULT_NOTES_HELP})")
     add_layout(parser)
 
 
@@ -155,8 +158,33 @@ def _sidecar_errors(notebook: Notebook) -> list[Diagnostic]:
     return [d for d in notebook.diagnostics if d.severity == "error" and d.path and d.path != notebook.source]
 
 
+def notes_path(path: str | None) -> str:
+    """PATH as given, or the default notes when it was left out: your copy of the bundled
+    notes if you made one (`e` in the browser), else the bundled notes."""
+    if path is not None:
+        return path
+    from ..paths import default_notes
+
+    return str(default_notes())
+
+
+@contextlib.contextmanager
+def own_copy_hint(path: str) -> Iterator[None]:
+    """A notes error in your copy of the bundled notes also says how to get the bundled notes back."""
+    from ..formats import NotesError
+
+    try:
+        yield
+    except NotesError as error:
+        from ..paths import OWN_COPY_HINT, is_own_copy
+
+        if is_own_copy(path):
+            error.message = f"{error.message} ({OWN_COPY_HINT})"
+        raise
+
+
 def load_notebook(path: str | None) -> Notebook:
-    """Load `path` (the bundled notes when None) and report problems that do not stop it.
+    """Load `path` (the default notes when None, see `notes_path`) and report problems that do not stop it.
 
     A sidecar file that failed to read (an error diagnostic from another file) is
     worth one warning line; the notes themselves still loaded. A directory is refused
@@ -165,17 +193,18 @@ def load_notebook(path: str | None) -> Notebook:
     from .. import load
     from ..formats import NotesError
 
-    if path is not None and os.path.isdir(path):
+    path = notes_path(path)
+    if os.path.isdir(path):
         reads = "list, search, export and topics read a directory"
         raise NotesError(f"is a directory; this command reads one notes file ({reads})", path)
-    with collector_paused():
+    with collector_paused(), own_copy_hint(path):
         notebook = load(path)
     warn_sidecar_errors((notebook,))
     return notebook
 
 
 def load_notes(path: str | None) -> Notebook | Library:
-    """A notebook for a notes file (as `load_notebook`), a `Library` for a directory.
+    """A notebook for a notes file (as `load_notebook`: None is the default), a `Library` for a directory.
 
     Each file of the directory that fails to read is one warning line and is skipped;
     a directory with no readable notes file at all is bad data (exit 1).

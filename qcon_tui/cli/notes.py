@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..words import plural
 from .common import (
+    DEFAULT_NOTES_HELP,
     Handler,
     UsageError,
     add_json,
@@ -22,6 +23,8 @@ from .common import (
     find_talk,
     load_notebook,
     load_notes,
+    notes_path,
+    own_copy_hint,
     terminal_width,
     write_output,
 )
@@ -221,13 +224,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from ..validate import check
 
     errors = 0
-    if not args.paths:  # PATH is optional everywhere: the bundled notes
-        from ..paths import bundled_notes
-
-        args.paths = [str(bundled_notes())]
+    if not args.paths:  # PATH is optional everywhere: your copy of the bundled notes, or them
+        args.paths = [notes_path(None)]  # each line below names it
     for path in args.paths:
         shown = clean(path)  # a name from outside is printed clean
-        notes_path = path
+        source = path
         if path.endswith((".schedule.yaml", ".schedule.yml")):
             # A schedule is checked against the notes it describes.
             from ..formats.schedule import notes_path_for, read_schedule
@@ -242,9 +243,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 else:
                     print(f"{shown}:1: warning: no notes file beside it; {len(entries)} entries not matched")
                 continue
-            notes_path = str(found)
+            source = str(found)
         try:
-            notebook = load(notes_path)
+            with own_copy_hint(source):
+                notebook = load(source)
         except NotesError as error:
             print(f"{shown}:{error.line or 1}: error: {error.message}")
             errors += 1
@@ -253,7 +255,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{shown}: read as: {'; '.join(notebook.reading)}")
         diagnostics = check(notebook)
         for d in diagnostics:
-            print(f"{d.path or clean(notes_path)}:{d.line}: {d.severity}: {d.message}")
+            print(f"{d.path or clean(source)}:{d.line}: {d.severity}: {d.message}")
         errors += sum(1 for d in diagnostics if d.severity == "error")
         if not diagnostics:
             counts = f"{plural(len(notebook.days), 'day')}, {plural(len(notebook.talks), 'talk')}"
@@ -291,7 +293,7 @@ def register(sub: Any) -> dict[str, Handler]:
     p = sub.add_parser(
         "validate", help="check notes files: how each was read, then PATH:LINE: message; exit 1 on errors"
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="notes files (default: the bundled notes)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help=f"notes files (default: {DEFAULT_NOTES_HELP})")
     add_layout(p)
     handlers["validate"] = cmd_validate
     return handlers

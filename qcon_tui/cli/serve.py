@@ -11,7 +11,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from .common import DataError, Handler, UsageError, load_notebook
+from .common import DEFAULT_NOTES_HELP, DataError, Handler, UsageError, load_notebook, notes_path
 
 
 def _positive(text: str) -> int:
@@ -55,7 +55,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.ssh and not args.authorized_keys:
         raise UsageError("serve --ssh needs --authorized-keys FILE (the public keys allowed in)")
     _require(*(("asyncssh",) if args.ssh else ("textual_serve", "aiohttp")))
-    # Read the notes once now, so a bad file is one error here, not one per visitor.
+    # Read the notes once now, so a bad file is one error here, not one per visitor;
+    # each visitor's browser then opens that same file.
+    args.path = notes_path(args.path)
     load_notebook(args.path)
 
     if args.ssh:
@@ -102,7 +104,7 @@ def register(sub: Any) -> dict[str, Handler]:
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--ssh", action="store_true", help="serve over SSH (default port 2222)")
     mode.add_argument("--web", action="store_true", help="serve a web page (default port 8000)")
-    p.add_argument("path", nargs="?", metavar="PATH", help="notes file (default: the bundled notes)")
+    p.add_argument("path", nargs="?", metavar="PATH", help=f"notes file (default: {DEFAULT_NOTES_HELP})")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=_port, metavar="PORT", help="port (default 2222 for --ssh, 8000 for --web)")
     p.add_argument(

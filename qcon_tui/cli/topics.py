@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ..words import plural
-from .common import Handler, UsageError, add_json, load_notes
+from .common import DEFAULT_NOTES_HELP, Handler, UsageError, add_json, load_notes
 
 if TYPE_CHECKING:
     from ..topics import TalkRef, Topic
@@ -80,7 +80,7 @@ def register(sub: Any) -> dict[str, Handler]:
         "talks that mention it. PATH may be a directory of notes files.",
     )
     p.add_argument(
-        "path", nargs="?", metavar="PATH", help="notes file or directory (default: the bundled notes)"
+        "path", nargs="?", metavar="PATH", help=f"notes file or directory (default: {DEFAULT_NOTES_HELP})"
     )
     p.add_argument("--limit", type=int, default=30, metavar="N", help="at most N topics (default 30)")
     add_json(p)

@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 
 from ..library import Library, LibraryEntry
 from ..model import Notebook, Talk
+from .reload import window_title
 from .screens.browser import BrowserScreen
 from .screens.browser_base import NARROW_WIDTH
 from .themes import ANSI_DARK as ANSI_THEME
@@ -72,7 +73,7 @@ class QconApp(App[int]):
         self._browser = BrowserScreen(
             notebook, talk=talk, search=search, read_only=read_only, loader=loader, opened=opened
         )
-        self.title = notebook.title or "qcon-tui"
+        self.title = window_title(notebook)
         self._theme_request = theme
         self._choose_theme()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .messages import StateChanged
@@ -164,9 +163,9 @@ def refresh_state(lazy: LazyStore) -> StateChanged | None:
 def first_time(name: str) -> bool:
     """True the first time this is asked for `name` (off the UI thread: it writes a marker
     file under the user data folder, beside the state folder). False when that cannot be known."""
-    import platformdirs
+    from ..paths import user_data_dir
 
-    marker = Path(platformdirs.user_data_dir("qcon-tui", appauthor=False)) / "seen" / name
+    marker = user_data_dir() / "seen" / name
     try:
         if marker.exists():
             return False

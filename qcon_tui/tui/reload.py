@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..fsutil import file_stamp
+from ..library import Library
 from ..model import Day, Notebook, Talk
+from ..paths import is_own_copy
 from .messages import NotesReloaded, NotesReloadFailed, StateChanged
 from .personal import LazyStore, refresh_state
 
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.message import Message
 
-__all__ = ["NotesWatcher", "carry_selection", "load_again", "poll", "run_editor"]
+__all__ = ["NotesWatcher", "carry_selection", "load_again", "poll", "run_editor", "window_title"]
 
 Item = Notebook | Day | Talk
 
@@ -28,9 +30,11 @@ Item = Notebook | Day | Talk
 class NotesWatcher:
     """Remembers the stamp of the notes file as last read, and says when it changed."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, shown: bool = True) -> None:
+        """Watch `path`; `shown=False` when the notes on screen are not read from it yet
+        (the first look then counts as a change, so they are)."""
         self.path = path
-        self.stamp = file_stamp(path)
+        self.stamp = file_stamp(path) if shown else None
 
     def changed(self) -> bool:
         """True once per change on disk (a missing file counts as a change, once)."""
@@ -40,6 +44,14 @@ class NotesWatcher:
         self.stamp = stamp
         return True
 
+
+
+def window_title(source: Notebook | Library) -> str:
+    """The app's title: the notes' title, marked when they are your copy of the bundled notes."""
+    title = source.title or "qcon-tui"
+    if isinstance(source, Notebook) and is_own_copy(source.source):
+        return f"{title} (your copy)"
+    return title
 
 
 def carry_selection(old: Notebook, new: Notebook, item: object) -> Item:

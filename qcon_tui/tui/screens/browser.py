@@ -33,7 +33,7 @@ from ...render import position_label
 from ...words import plural
 from ..messages import LibraryEntryLoaded, LibraryLoaded, NotesReloaded, SearchDone
 from ..personal import first_time, reconcile
-from ..reload import NotesWatcher, carry_selection
+from ..reload import NotesWatcher, carry_selection, window_title
 from ..session import Item, TalkFilter, TalkHit
 from ..widgets.key_footer import KeyFooter
 from ..widgets.note_pane import NotePane
@@ -150,7 +150,8 @@ class BrowserScreen(YourLayer, LiveNotes):
         if not self.read_only:
             self.change_state(reconcile(self.notebook))
             self.run_worker(self._first_run_hint, thread=True, group="hint", exit_on_error=False)
-        if self.notebook.source and not self.in_library:  # live reload: one notes file only
+        # Live reload: one notes file only (`e` may have pointed it at your copy already).
+        if self.notebook.source and not self.in_library and self._watcher is None:
             self._watcher = NotesWatcher(self.notebook.source)
         self.set_interval(POLL_INTERVAL, self.check_for_changes)
 
@@ -518,7 +519,7 @@ class BrowserScreen(YourLayer, LiveNotes):
         old, new = self.notebook, message.notebook
         item = carry_selection(old, new, self.selected)
         self.session.replace_notebook(new)
-        self.app.title = new.title or "qcon-tui"
+        self.app.title = window_title(new)
         self._state.notebook = new
         self.note_pane.notebook = new
         tree = self.talk_tree

@@ -8,15 +8,18 @@ a state file another process wrote is read again, without blocking the UI thread
 
 from __future__ import annotations
 
+import os
 from functools import partial
+from pathlib import Path
 
 from textual import on, work
 from textual.worker import get_current_worker
 
 from ...model import Day, Talk
+from ...paths import OWN_COPY_HINT, copy_bundled, is_bundled, is_own_copy, own_copy, shown_path
 from ..messages import NotesReloadFailed, StateChanged
 from ..personal import Change, apply_change, mark_read, save_annotation, toggle_star
-from ..reload import poll, run_editor
+from ..reload import NotesWatcher, poll, run_editor
 from ..session import Item
 from .browser_base import BrowserBase
 
@@ -86,11 +89,22 @@ class LiveNotes(BrowserBase):
     """`e` edits the notes file; a timer looks for changes to it and to your state file."""
 
     def action_edit(self) -> None:
-        """`e`: open the notes file in $VISUAL / $EDITOR at this talk, then reload it."""
+        """`e`: open the notes file in $VISUAL / $EDITOR at this talk, then reload it.
+
+        The bundled notes live inside the installed package, which a reinstall
+        replaces: they are never edited there, but copied to your data folder first.
+        """
         path = self.notebook.source
         if not path:
             self.notify("These notes have no file to edit", severity="error")
             return
+        if is_bundled(path):
+            self._edit_own_copy()
+        else:
+            self._edit(path)
+
+    def _edit(self, path: str) -> None:
+        """Hand the terminal to the editor on `path`, at the talk on screen; then look for changes."""
         from ..editor import editor_command
 
         item = self._target()
@@ -99,6 +113,51 @@ class LiveNotes(BrowserBase):
             text, severity = told
             self.notify(text, severity="error" if severity == "error" else "warning", markup=False)
         self.check_for_changes()
+
+    def _edit_own_copy(self) -> None:
+        """`e` on the bundled notes: edit your copy of them, offering to make it if there is none."""
+        copy = own_copy()
+        if os.path.lexists(copy):
+            self._edit_copy(copy, made=False)
+            return
+        from .confirm import ConfirmScreen
+
+        question = (
+            "These are the bundled notes, inside the installed package: a reinstall replaces them.\n\n"
+            f"Copy them to {shown_path(copy)} and edit the copy? Later runs without a PATH open it."
+        )
+        self.app.push_screen(ConfirmScreen(question, yes="Copy and edit", no="Cancel"), self._copy_answered)
+
+    def _copy_answered(self, yes: bool | None) -> None:
+        """The offer to copy the bundled notes was answered: on yes, copy them and edit the copy."""
+        if not yes:
+            self.notify("Nothing copied or edited", timeout=3)
+            return
+        try:
+            copy, made = copy_bundled()
+        except OSError as error:
+            where = shown_path(own_copy())
+            self.notify(
+                f"Cannot copy the notes to {where}: {error.strerror or error}",
+                title="Not copied",
+                severity="error",
+                markup=False,
+            )
+            return
+        self._edit_copy(copy, made=made)
+
+    def _edit_copy(self, copy: Path, *, made: bool) -> None:
+        """Edit your copy of the bundled notes; the browser then shows it (and watches it) instead."""
+        said = "Copied the bundled notes to" if made else "Editing your copy of the bundled notes:"
+        self.notify(
+            f"{said} {shown_path(copy)}\nLater runs without a PATH open it.",
+            title="Your copy",
+            timeout=10,
+            markup=False,
+        )
+        # The notes on screen were read from the bundled file: the next look reads the copy.
+        self._watcher = NotesWatcher(str(copy), shown=False)
+        self._edit(str(copy))
 
     def check_for_changes(self) -> None:
         """Every POLL_INTERVAL (and after editing): look at the notes and state files, in a worker.
@@ -122,8 +181,9 @@ class LiveNotes(BrowserBase):
     @on(NotesReloadFailed)
     def keep_last_good_notes(self, message: NotesReloadFailed) -> None:
         """The changed file cannot be read: say why, keep showing the last good notes."""
+        hint = f"\n({OWN_COPY_HINT})" if is_own_copy(getattr(message.error, "path", None)) else ""
         self.notify(
-            f"{message.error}\nShowing the notes as they were; fix the file to reload.",
+            f"{message.error}\nShowing the notes as they were; fix the file to reload.{hint}",
             title="Notes not reloaded",
             severity="error",
             timeout=10,

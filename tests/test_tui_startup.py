@@ -6,9 +6,12 @@ would make it slower: a footer that fills in frames later, or rebuilds for nothi
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from textual.widget import Widget
 
+from qcon_tui.cli.common import collector_paused
 from qcon_tui.tui.screens.browser import BrowserScreen
 from qcon_tui.tui.widgets.key_footer import KeyFooter
 from tests.tui_helpers import make_app, settle
@@ -52,3 +55,40 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change() -> None:
         after = _keys(app)
         assert after != before
         assert {"Open", "Clear"} <= {str(key.description) for key in after}
+
+
+async def test_the_app_tells_its_first_frame_once_before_the_background_work_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events: list[str] = []
+    real = BrowserScreen.start_background
+
+    def background(self: BrowserScreen) -> None:
+        events.append("background")
+        real(self)
+
+    monkeypatch.setattr(BrowserScreen, "start_background", background)
+    app = make_app(on_first_frame=lambda: events.append("first frame"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "k")
+        await settle(pilot)
+    assert events == ["first frame", "background"]
+
+
+def test_the_collector_pause_can_end_early_and_never_turns_on_a_collector_that_was_off() -> None:
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable()
+        with collector_paused() as resume:
+            assert not gc.isenabled()
+            resume()  # the browser's first frame is up
+            assert gc.isenabled()
+        assert gc.isenabled()
+        gc.disable()
+        with collector_paused() as resume:
+            resume()
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was_enabled else gc.disable)()

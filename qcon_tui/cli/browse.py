@@ -140,24 +140,28 @@ def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
     path = args.path
     if path is not None and not os.path.exists(path) and os.sep not in path and "." not in path:
         raise UsageError(f"no such command or file: {path!r} (commands: {', '.join(commands)})")
-    with _reading_note(path), collector_paused():
-        start = resolve_start(path, args.talk, cache=not args.no_cache)
-    from ..tui.app import QconApp
+    # The collector stays off until the browser's first frame is up: the imports, the
+    # notes and the first frame's widgets are all kept, so its passes would find
+    # nothing to free and only delay the frame.
+    with collector_paused() as resume:
+        with _reading_note(path):
+            start = resolve_start(path, args.talk, cache=not args.no_cache)
+        from ..tui.app import QconApp
 
-    app = QconApp(
-        start.source,
-        talk=start.talk,
-        search=args.search,
-        theme=args.theme,
-        read_only=args.read_only,
-        loader=start.loader,
-        opened=start.opened,
-    )
-    # Everything made so far (the modules, the notes) lives as long as the process: out
-    # of the collector's sight, the full passes that the first frames' garbage triggers
-    # do not walk it again (one such pass cost more than drawing the frame).
-    gc.freeze()
-    result = app.run(mouse=not args.no_mouse)
+        app = QconApp(
+            start.source,
+            talk=start.talk,
+            search=args.search,
+            theme=args.theme,
+            read_only=args.read_only,
+            loader=start.loader,
+            opened=start.opened,
+            on_first_frame=resume,
+        )
+        # Everything made so far (the modules, the notes) lives as long as the process:
+        # frozen out of the collector's sight, its full passes never walk it again.
+        gc.freeze()
+        result = app.run(mouse=not args.no_mouse)
     return result if isinstance(result, int) else (app.return_code or 0)
 
 

@@ -130,21 +130,27 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 
 
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[Callable[[], None]]:
     """Pause the cyclic garbage collector while the notes are read, before any thread runs.
 
     A big file makes millions of small objects, and the collector's repeated passes
     over them take about as long as the parsing. Only the command line, which owns
-    the process, decides this, and only around its first read: the readers never touch
-    the collector, so a reload in a browser worker never pauses it for the UI thread.
+    the process, decides this, and only around its first read (and the browser's first
+    frame): the readers never touch the collector, so a reload in a browser worker
+    never pauses it for the UI thread. Yields `resume`, which turns the collector back
+    on before the block ends (the browser calls it once its first frame is up).
     """
     enabled = gc.isenabled()
     gc.disable()
-    try:
-        yield
-    finally:
+
+    def resume() -> None:
         if enabled:
             gc.enable()
+
+    try:
+        yield resume
+    finally:
+        resume()
 
 
 def warn_sidecar_errors(notebooks: Iterable[Notebook]) -> None:

@@ -7,7 +7,7 @@ command line hands it a resolved source and start talk, and it pushes the browse
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -61,12 +61,15 @@ class QconApp(App[int]):
         read_only: bool = False,
         loader: Iterable[LibraryEntry] | None = None,
         opened: Opened | None = None,
+        on_first_frame: Callable[[], None] | None = None,
     ) -> None:
         """Browse `notebook`, or a library; `loader` yields the library's files still to read.
 
         `talk` is shown first, `search` starts typed, `theme` overrides the automatic
         choice, and `read_only` (for serving to others) writes nothing and never leaves
         to a shell or an editor. `opened` carries the cache's index of the notes, if any.
+        `on_first_frame` is called once the first frame is on screen (the command line
+        turns the garbage collector back on there).
         """
         super().__init__(**app_options())
         register_themes(self)
@@ -75,6 +78,7 @@ class QconApp(App[int]):
         )
         self.title = window_title(notebook)
         self._theme_request = theme
+        self._on_first_frame = on_first_frame
         self._choose_theme()
 
     @property
@@ -94,7 +98,9 @@ class QconApp(App[int]):
         self._apply_theme()
 
     def on_ready(self) -> None:
-        """The first frame is up: the browser starts its background work."""
+        """The first frame is up: whoever asked is told, and the browser starts its background work."""
+        if self._on_first_frame is not None:
+            self._on_first_frame()
         self._browser.start_background()
 
     def _choose_theme(self) -> None:

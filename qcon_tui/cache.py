@@ -176,7 +176,9 @@ class ModelCache:
         """
         path = self.entry_path(key)
         try:
-            data = path.read_bytes()
+            # Only a regular file, and no more than the whole cache may hold: a FIFO or a
+            # huge file put in its place is a miss, not a hang or a flood of memory.
+            data = read_regular(path, self.max_bytes)[1]
         except OSError:
             return None
         try:

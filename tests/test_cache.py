@@ -175,6 +175,21 @@ def test_damaged_entries_are_refused_and_removed(notes: Path, tmp_path: Path) ->
     assert cache.lookup(key, str(notes)) is not None
 
 
+def test_an_entry_that_is_not_a_regular_file_or_too_big_is_a_miss(notes: Path, tmp_path: Path) -> None:
+    cache, _notebook, _index = stored(notes, tmp_path / "cache")
+    key = key_for(notes)
+    entry = cache.entry_path(key)
+    good = entry.read_bytes()
+    entry.unlink()
+    os.mkfifo(entry)  # read as a file, it would block this test forever
+    assert cache.lookup(key, str(notes)) is None
+    entry.unlink()
+    entry.write_bytes(good)
+    small = ModelCache(cache.folder, max_bytes=len(good) - 1)
+    assert small.lookup(key, str(notes)) is None
+    assert cache.lookup(key, str(notes)) is not None
+
+
 def resealed(data: bytes, change) -> bytes:
     """`data` with its sections changed by `change(name, body)` and a correct checksum again."""
     _magic, version, count, zero, _length, _digest = HEADER.unpack_from(data)

@@ -11,6 +11,7 @@ import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from qcon_tui.cli import COMMANDS, build_parser
 
@@ -50,13 +51,13 @@ async def run_browser(self, **options):
     return 0
 QconApp.run = lambda self, **options: asyncio.run(run_browser(self))
 from qcon_tui.cli import main
-main([])
+main(sys.argv[1:])
 print(json.dumps(seen))
 """
 
 
-def _loaded(code: str) -> list[str]:
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+def _loaded(code: str, *args: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -69,6 +70,15 @@ def test_the_first_frame_imports_nothing_that_can_wait() -> None:
     assert "qcon_tui.tui.screens.browser" in modules  # the browser really ran
     assert "qcon_tui.formats.text" in modules  # and read the notes
     assert _within(modules, NOT_BEFORE_FIRST_FRAME) == []
+
+
+def test_notes_without_a_schedule_open_without_yaml(tmp_path: Path) -> None:
+    """YAML is for the schedule beside the notes: with none there, it is never imported."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Notes\n\nday 1\n\nA talk\n\nwhat was said\n", encoding="utf-8")
+    modules = _loaded(FIRST_FRAME, str(notes))
+    assert "qcon_tui.formats.text" in modules
+    assert _within(modules, ("yaml", "qcon_tui.formats.schedule", "qcon_tui.formats.safe_yaml")) == []
 
 
 def test_help_and_version_import_no_ui_and_no_parser_of_notes() -> None:

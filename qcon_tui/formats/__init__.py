@@ -201,9 +201,13 @@ def load(path: str | os.PathLike[str]) -> Notebook:
 
 def load_data(path: str | os.PathLike[str], data: bytes) -> Notebook:
     """Like `load`, from the file's bytes already read (the schedule beside it is still read)."""
-    from .schedule import schedule_path_for, with_schedule
+    from .sidecar import schedule_path_for
 
     text = decode(data, str(path))
     notebook = parse(text, detect_format(path, text), str(path))
     schedule = schedule_path_for(path)
-    return notebook if schedule is None else with_schedule(notebook, schedule)
+    if schedule is None:
+        return notebook
+    from .schedule import with_schedule
+
+    return with_schedule(notebook, schedule)

@@ -37,9 +37,8 @@ from .schedule_match import fuzzy_key as fuzzy_key
 from .schedule_match import match_entries as match_entries
 from .schedule_match import merge as merge
 from .schedule_match import one_line, short
-
-#: Sidecar suffixes tried, in order, after the notes file's stem.
-SCHEDULE_SUFFIXES = (".schedule.yaml", ".schedule.yml")
+from .sidecar import SCHEDULE_SUFFIXES as SCHEDULE_SUFFIXES
+from .sidecar import schedule_path_for as schedule_path_for
 
 #: A schedule larger than this is refused; real ones are a few kilobytes.
 MAX_SCHEDULE_BYTES = 8 * 1024 * 1024
@@ -76,21 +75,6 @@ class ScheduleEntry:
 
 
 # --------------------------------------------------------------------------- finding
-
-
-def schedule_path_for(notes_path: str | os.PathLike[str]) -> Path | None:
-    """The schedule beside `notes_path` (`NAME.schedule.yaml` for `NAME.txt`), or None.
-
-    At most two `stat` calls, so looking costs nothing when there is no schedule.
-    """
-    notes = Path(notes_path)
-    if not notes.name or notes.name.endswith(SCHEDULE_SUFFIXES):
-        return None  # no file name, or a schedule, which has no schedule of its own
-    for suffix in SCHEDULE_SUFFIXES:
-        candidate = notes.with_name(notes.stem + suffix)
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def notes_path_for(schedule_path: str | os.PathLike[str]) -> Path | None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .session import TalkHit
 
 __all__ = [
+    "IndexBuilt",
     "LibraryEntryLoaded",
     "LibraryLoaded",
     "NotesReloadFailed",
@@ -34,6 +35,13 @@ class SearchDone(Message):
 
     query: str
     hits: Sequence[TalkHit] = ()
+
+
+@dataclass
+class IndexBuilt(Message):
+    """The search index is built (posted from its worker); `error` says why it could not be."""
+
+    error: str | None = None
 
 
 @dataclass

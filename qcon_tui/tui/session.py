@@ -9,7 +9,7 @@ notebook a talk belongs to) lives here, so plain tests cover it in milliseconds.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..library import Library, LibraryEntry, LibraryIndex
@@ -129,6 +129,8 @@ class BrowserSession:
             self.remember(member)
         self._index: LibraryIndex | None = None
         self._index_lock = threading.Lock()
+        #: Held while a search runs: searches take turns (they all want the GIL anyway).
+        self._search_lock = threading.Lock()
         #: How the notes file was opened through the cache: its index if the cache had
         #: it, else where to store the index once built (None: no cache, or reloaded).
         self._opened = opened
@@ -258,6 +260,24 @@ class BrowserSession:
             if built:
                 opened.remember(built[0])
         return index
+
+    def index_ready(self) -> bool:
+        """Whether the search index covers every notebook, so a search would not build any of it."""
+        index = self._index
+        return index is not None and [*map(id, index.library.notebooks)] == [*map(id, self.library.notebooks)]
+
+    def search(self, query: str, limit: int, superseded: Callable[[], bool]) -> list[TalkHit] | None:
+        """The hits for `query`, best first; None if `superseded()` says, when its turn comes,
+        that a newer query took its place (then it never runs).
+
+        Searches take turns, so a burst of keys runs the search being typed now and the
+        newest one, not every query typed in between. Called from a worker thread.
+        """
+        index = self.ensure_index()
+        with self._search_lock:
+            if superseded():
+                return None
+            return list(index.search(query, limit=limit))
 
     def topic_for(self, query: str) -> Topic | None:
         """The topic filtering the browser, if `query` is still its query."""

@@ -42,6 +42,7 @@ from ..widgets.search_input import SearchInput
 from ..widgets.talk_tree import NOTED, STAR, UNREAD, TalkMarks, TalkTree
 from .browser_base import WRITING_ACTIONS
 from .browser_layers import LiveNotes, YourLayer
+from .browser_search import SearchLayer
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -49,8 +50,6 @@ if TYPE_CHECKING:
     from ...topics import Topic
     from .topics import TopicsScreen
 
-#: How many hits a search lists.
-RESULT_LIMIT = 50
 #: How often (seconds) the notes file and the state file are checked for changes.
 POLL_INTERVAL = 0.5
 
@@ -73,7 +72,7 @@ def loading_label(entry: LibraryEntry) -> Content:
     )
 
 
-class BrowserScreen(YourLayer, LiveNotes):
+class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
     """Browse a notebook (or a library): pick talks in the tree, read them, search them."""
 
     CSS_PATH = "browser.tcss"
@@ -126,6 +125,7 @@ class BrowserScreen(YourLayer, LiveNotes):
                 yield ResultsList(conference=self.in_library, id="results")
                 yield NotePane(self.session.notebook, id="notes")
         with Horizontal(id="footer-row"):
+            yield Static(id="index-status", markup=False)
             yield Static(id="search-count", markup=False)
             yield KeyFooter()
 
@@ -146,7 +146,7 @@ class BrowserScreen(YourLayer, LiveNotes):
 
     def start_background(self) -> None:
         """The first frame is up: build the search index and read your state, off the UI thread."""
-        self.run_worker(self.session.ensure_index, thread=True, group="index", exit_on_error=False)
+        self.build_index()
         if not self.read_only:
             self.change_state(reconcile(self.notebook))
             self.run_worker(self._first_run_hint, thread=True, group="hint", exit_on_error=False)
@@ -232,13 +232,6 @@ class BrowserScreen(YourLayer, LiveNotes):
             self.open_hit(hits[event.option_index])
 
     # ------------------------------------------------------------------ search
-
-    @work(exclusive=True, group="search", thread=True, exit_on_error=False)
-    def run_search(self, query: str) -> None:
-        """Search in a thread; post the hits back unless a newer query took over."""
-        hits = self.session.ensure_index().search(query, limit=RESULT_LIMIT)
-        if not get_current_worker().is_cancelled:
-            self.post_message(SearchDone(query, list(hits)))
 
     @on(SearchDone)
     def show_results(self, message: SearchDone) -> None:
@@ -339,7 +332,7 @@ class BrowserScreen(YourLayer, LiveNotes):
         self.loading_line.display = False
         if message.error:
             self._report_failure(message.error)
-        self.run_worker(self.session.ensure_index, thread=True, group="index", exit_on_error=False)
+        self.build_index()
 
     def _report_failure(self, text: str) -> None:
         self.notify(text, title="Skipped: cannot read", severity="warning", timeout=8, markup=False)
@@ -529,10 +522,9 @@ class BrowserScreen(YourLayer, LiveNotes):
         # watcher would not run: set it quietly and run it here.
         self.set_reactive(BrowserScreen.selected, item)
         self.watch_selected(item)
+        self.build_index()
         if self.session.query.strip():
             self.run_search(self.session.query)
-        else:
-            self.run_worker(self.session.ensure_index, thread=True, group="index", exit_on_error=False)
         if not self.read_only:
             self.change_state(reconcile(self.notebook))
         self.notify("Reloaded notes", timeout=2)

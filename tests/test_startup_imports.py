@@ -23,6 +23,8 @@ NOT_BEFORE_FIRST_FRAME = (
     "qcon_tui.cli.topics",
     "qcon_tui.cli.serve",
     "qcon_tui.search",
+    "qcon_tui.search_hits",
+    "qcon_tui.search_query",
     "qcon_tui.search_postings",
     "qcon_tui.state",
     "qcon_tui.statefile",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from qcon_tui.render import CURRENT_META
+from qcon_tui.search_hits import snippet_window
 from qcon_tui.tui.messages import SearchDone
 from qcon_tui.tui.widgets.note_pane import NotePane
-from qcon_tui.tui.widgets.results_list import ResultsList, snippet_window
+from qcon_tui.tui.widgets.results_list import ResultsList
 from qcon_tui.tui.widgets.search_input import SearchInput
 from qcon_tui.tui.widgets.talk_tree import TalkTree
 from tests.tui_helpers import make_app, pane_text, settle, type_search, widget_text

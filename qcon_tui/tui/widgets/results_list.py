@@ -15,7 +15,6 @@ from textual.widgets.option_list import Option
 
 from ...library import LibraryHit
 from ...render import MATCH_STYLE
-from ...search_hits import snippet_window
 from ..session import TalkHit
 
 _SPACE_RE = re.compile(r"\s+")
@@ -49,6 +48,10 @@ def result_prompt(
     snippet = hit.snippet
     if not snippet or snippet == talk.title:
         return heading
+    # Imported here: the search modules are not needed before the first frame (a hit
+    # exists only once the index, built after it, has answered).
+    from ...search_hits import snippet_window
+
     excerpt, spans = snippet_window(snippet, hit.snippet_spans, width - 2)
     line = Text("  " + excerpt, style="dim")
     for start, end in spans:

@@ -171,22 +171,33 @@ def test_the_hits_of_a_library_are_keyed_by_talk_object(
     assert session.hits == {} and session.match_index is None
 
 
-def test_a_topic_keeps_its_talks_in_its_order_until_the_query_is_edited(qcon: Notebook) -> None:
+def test_a_topic_shows_the_talk_on_screen_if_it_holds_it_else_its_first_in_reading_order(
+    qcon: Notebook,
+) -> None:
     session = BrowserSession(qcon)
-    iplayer, security = qcon.talks[1], qcon.talks[0]
-    day = qcon.days[0]
-    refs = (TalkRef(qcon, day, iplayer), TalkRef(qcon, day, security))
-    topic = Topic("kubernetes", 1.0, refs, ("kubernetes",))
-    assert session.choose_topic(topic) is iplayer  # its strongest talk, in the notebook shown
-    hits = SearchIndex(qcon).search(topic.query)
-    kept = session.within_topic(topic.query, hits)
-    assert [hit.talk for hit in kept] == [hit.talk for hit in hits if hit.talk in (iplayer, security)]
-    assert session.topic_for(topic.query) is topic
-    session.edit_query(topic.query)  # the box now shows the topic's query: still the topic
+    security, iplayer, serverless = qcon.talks
+    day1 = qcon.days[0]
+    topic = Topic("kubernetes", 1.0, (TalkRef(qcon, day1, iplayer), TalkRef(qcon, day1, security)))
+    session.select(serverless)
+    assert session.choose_topic(topic) is security  # the first in reading order, not the strongest
     assert session.topic is topic
-    session.edit_query(topic.query + "x")
-    assert session.topic is None
-    assert session.within_topic(topic.query, hits) == list(hits)
+    session.select(iplayer)
+    assert session.choose_topic(topic) is iplayer  # the talk shown stays
+    assert session.clear_topic() is topic
+    assert session.topic is None and session.clear_topic() is None
+
+
+def test_a_search_under_a_topic_keeps_the_hits_on_its_talks_by_identity(
+    library: Library, devconf: Notebook, qcon: Notebook
+) -> None:
+    session = BrowserSession(library)
+    hits = LibraryIndex(library).search("lambda")
+    assert {hit.talk.id for hit in hits} == {"serverless"}  # one id, two notebooks
+    topic = Topic("lambda", 1.0, (TalkRef(qcon, qcon.days[1], qcon.talks[2]),))
+    session.choose_topic(topic)
+    assert [hit.talk for hit in session.within_topic(hits)] == [qcon.talks[2]]
+    session.clear_topic()
+    assert session.within_topic(hits) == list(hits)
 
 
 def test_filters_cycle_in_order(qcon: Notebook) -> None:
@@ -199,13 +210,17 @@ def test_filters_cycle_in_order(qcon: Notebook) -> None:
     assert session.talk_filter == "all"
 
 
-def test_topics_are_kept_per_notebook(devconf: Notebook, qcon: Notebook) -> None:
+def test_topics_are_kept_for_the_notes_browsed(devconf: Notebook, qcon: Notebook, library: Library) -> None:
     session = BrowserSession(qcon)
     assert session.cached_topics() is None
     session.topics = (qcon, [])
     assert session.cached_topics() == []
     session.topics = (devconf, [])
     assert session.cached_topics() is None  # found for another notebook
+    in_library = BrowserSession(library)
+    assert in_library.topic_source is library  # a library's topics span its notebooks
+    in_library.topics = (library, [])
+    assert in_library.cached_topics() == []
 
 
 def test_the_index_is_built_once_and_rebuilt_when_the_library_grows(

@@ -1,8 +1,10 @@
-"""The topics view (`t`): listing topics, choosing one to filter the browser, Esc, sizes."""
+"""The topics view (`t`): listing topics, choosing one to filter the tree, Esc, sizes, a library."""
 
 from __future__ import annotations
 
+import re
 import threading
+from pathlib import Path
 
 import pytest
 from textual.binding import Binding
@@ -12,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 import qcon_tui.topics
+from qcon_tui.search import SearchIndex
 from qcon_tui.tui.app import QconApp
 from qcon_tui.tui.commands import NotesCommands
 from qcon_tui.tui.screens.browser import BrowserScreen
@@ -19,8 +22,18 @@ from qcon_tui.tui.screens.topics import TopicsScreen
 from qcon_tui.tui.widgets.results_list import ResultsList
 from qcon_tui.tui.widgets.search_input import SearchInput
 from qcon_tui.tui.widgets.talk_tree import TalkTree
-from tests.tui_helpers import HOSTILE, make_app, settle, widget_lines, widget_text
+from tests.tui_helpers import (
+    HOSTILE,
+    library_app,
+    make_app,
+    settle,
+    type_search,
+    widget_lines,
+    widget_text,
+    write_library,
+)
 
+QCON = "QCon London 2017 takeaway points"
 SERVERLESS = {"The Hitchhiker's Guide to Serverless Javascript", "Monitoring Serverless Architectures"}
 
 
@@ -102,47 +115,134 @@ async def test_j_and_k_move_and_the_talks_follow() -> None:
         assert screen.highlighted_topic() is screen.topics[0]
 
 
-async def test_enter_on_serverless_filters_to_its_two_talks_and_esc_restores() -> None:
+def tree_rows(app: QconApp) -> list[str]:
+    """The tree's rows as drawn: each day with its count, then its talks' titles."""
+    tree = app.query_one(TalkTree)
+    rows = []
+    for day in tree.root.children:
+        rows.append(tree.row_label(day).plain)
+        rows += [leaf.data.title for leaf in day.children]
+    return rows
+
+
+def held_by_day(app: QconApp, word: str) -> list[tuple[str, int, list[str]]]:
+    """Counted from the notes, not from the topic: for each day, its title, how many talks
+    it has, and the titles of those whose title or notes have `word` as a word."""
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+    out = []
+    for day in app.browser.notebook.days:
+        holding = [talk.title for talk in day.talks if pattern.search("\n".join([talk.title, *talk.texts()]))]
+        out.append((day.title, len(day.talks), holding))
+    return out
+
+
+async def test_a_topic_filters_the_tree_to_its_talks_and_esc_brings_back_every_talk() -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 40)) as pilot:
+        tree = app.query_one(TalkTree)
+        shown = app.browser.selected
         await open_topics(pilot)
         await choose(pilot, "serverless")
         assert not isinstance(app.screen, TopicsScreen)
-        assert app.query_one(SearchInput).value == "serverless"
-        results = app.query_one(ResultsList)
-        assert results.display
-        assert {hit.talk.title for hit in results.hits} == SERVERLESS
-        assert undimmed_talks(app) == SERVERLESS
-        assert str(results.border_subtitle) == "topic: serverless"
-        assert app.focused is app.query_one(TalkTree)
+        # Only its talks, under days that say how many of theirs are listed.
+        expected = []
+        for day, total, holding in held_by_day(app, "serverless"):
+            if holding:
+                expected += [f"{day} ({len(holding)} of {total})", *holding]
+        assert tree_rows(app) == expected
+        assert set(expected) >= SERVERLESS
+        # It is a filter, not a search: the box stays empty, no results; the tree and the
+        # foot name the topic.
+        assert app.query_one(SearchInput).value == ""
+        assert not app.query_one(ResultsList).display
+        assert "topic: serverless" in str(tree.border_title)
+        assert widget_text(app.screen.query_one("#search-count")) == "topic: serverless"
+        assert app.focused is tree
         assert app.browser.selected.title in SERVERLESS
-        assert app.query_one(TalkTree).cursor_node.data is app.browser.selected
+        assert tree.cursor_node.data is app.browser.selected
 
         await pilot.press("escape")
         await settle(pilot)
-        assert app.query_one(SearchInput).value == ""
-        assert not results.display
-        assert undimmed_talks(app) == {talk.title for talk in app.browser.notebook.talks}
+        assert app.browser.topic is None
+        assert len([row for row in tree_rows(app) if "(" not in row]) == len(app.browser.notebook.talks)
+        assert all("of" not in row for row in tree_rows(app) if "(" in row)
+        assert not tree.border_title
+        assert not app.screen.query_one("#search-count").display
+        # The talk the topic showed is still on screen, the cursor on it.
+        assert app.browser.selected.title in SERVERLESS
+        assert tree.cursor_node.data is app.browser.selected
+        assert shown is not app.browser.selected
 
 
-async def test_a_topic_shows_exactly_its_talks_not_every_match_of_its_query() -> None:
-    # "monitor" alone also finds a talk whose notes misspell "monitornig"; the topic has three.
+async def test_brackets_step_through_the_topics_talks_only() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_topics(pilot)
         monitoring = next(topic for topic in screen.topics if topic.term == "monitoring")
         await choose(pilot, "monitoring")
-        expected = {ref.talk.title for ref in monitoring.talks}
-        # In the topic's order, as the topics view listed them; its first talk is on screen.
-        assert [hit.talk for hit in app.query_one(ResultsList).hits] == [ref.talk for ref in monitoring.talks]
-        assert app.browser.selected is monitoring.talks[0].talk
-        assert undimmed_talks(app) == expected
-        # Typing past the topic's query makes it an ordinary search again.
-        await pilot.press("slash", "end", "space")
+        held = {id(ref.talk) for ref in monitoring.talks}
+        in_order = [talk for talk in app.browser.notebook.talks if id(talk) in held]
+        assert app.browser.selected is in_order[0]  # the first in reading order
+        seen = [app.browser.selected]
+        for _ in range(len(in_order) + 1):
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            seen.append(app.browser.selected)
+        assert seen == [*in_order, in_order[-1], in_order[-1]]  # stops at the last
+        await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert app.query_one(SearchInput).value == "monitor "
-        assert app.query_one(ResultsList).display
-        assert not app.query_one(ResultsList).border_subtitle
+        assert app.browser.selected is in_order[-2]
+
+
+async def test_a_talk_the_topic_holds_stays_on_screen_when_it_is_chosen() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_topics(pilot)
+        monitoring = next(topic for topic in screen.topics if topic.term == "monitoring")
+        await pilot.press("escape")
+        last = monitoring.talks[-1].talk
+        app.browser.selected = last
+        await settle(pilot)
+        await open_topics(pilot)
+        await choose(pilot, "monitoring")
+        assert app.browser.selected is last
+
+
+async def test_all_talks_in_the_topics_view_ends_the_filter() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_topics(pilot)
+        await choose(pilot, "serverless")
+        screen = await open_topics(pilot)
+        # The list starts on the active topic, with "all talks" above it.
+        assert screen.highlighted_topic().term == "serverless"
+        assert "all talks" in widget_lines(screen.query_one("#topics-list"))[0]
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, TopicsScreen)
+        assert app.browser.topic is None
+        assert len(app.query_one(TalkTree).listed_talks()) == len(app.browser.notebook.talks)
+
+
+async def test_a_search_under_a_topic_looks_inside_it_and_esc_ends_the_search_first() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_topics(pilot)
+        await choose(pilot, "serverless")
+        everywhere = SearchIndex(app.browser.notebook).search("monitor", limit=50)
+        assert {hit.talk.title for hit in everywhere} > SERVERLESS  # other talks match too
+        await type_search(pilot, "monitor")
+        results = app.query_one(ResultsList)
+        assert results.display
+        inside = [hit.talk for hit in everywhere if hit.talk.title in SERVERLESS]
+        assert [hit.talk for hit in results.hits] == inside
+        assert str(results.border_subtitle) == "in topic: serverless"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not results.display and app.browser.topic is not None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.browser.topic is None
 
 
 async def test_esc_closes_the_view_without_filtering() -> None:
@@ -154,6 +254,8 @@ async def test_esc_closes_the_view_without_filtering() -> None:
         assert not isinstance(app.screen, TopicsScreen)
         assert app.query_one(SearchInput).value == ""
         assert not app.query_one(ResultsList).display
+        assert app.browser.topic is None
+        assert len(app.query_one(TalkTree).listed_talks()) == len(app.browser.notebook.talks)
 
 
 async def test_topics_are_found_once_per_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -253,11 +355,11 @@ async def test_small_sizes_do_not_crash(size: tuple[int, int]) -> None:
         await open_topics(pilot)
         await pilot.press("j", "k", "j", "enter")
         await settle(pilot)
-        assert app.query_one(SearchInput).value
+        assert app.browser.topic is not None
         await pilot.press("escape")
         await settle(pilot)
         assert app.is_running
-        assert app.query_one(SearchInput).value == ""
+        assert app.browser.topic is None
 
 
 async def test_hostile_notes_show_in_the_topics_view_as_plain_text() -> None:
@@ -267,3 +369,35 @@ async def test_hostile_notes_show_in_the_topics_view_as_plain_text() -> None:
         await pilot.press(*["j"] * len(screen.topics))
         await settle(pilot)
         assert app.is_running
+
+
+async def test_in_a_library_a_topics_talks_are_grouped_under_their_conference(tmp_path: Path) -> None:
+    directory = write_library(tmp_path / "conferences")
+    # A second file with the same title: the two are told apart by their file names.
+    copy = (directory / "a-qcon-london-2017.yaml").read_text(encoding="utf-8")
+    (directory / "a2-qcon-again.yaml").write_text(copy, encoding="utf-8")
+    app = library_app(directory)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_topics(pilot)
+        serverless = next(topic for topic in screen.topics if topic.term == "serverless")
+        assert {ref.notebook.title for ref in serverless.talks} == {QCON, "DevConf 2024"}
+        index = screen.topics.index(serverless)
+        await pilot.press(*["j"] * index)
+        await settle(pilot)
+        text = " ".join(widget_text(screen.query_one("#topics-talks-text")).split())  # unwrapped
+        first = text.index(f"{QCON} · a-qcon-london-2017.yaml 2 • ")
+        second = text.index(f"{QCON} · a2-qcon-again.yaml 2 • ")
+        devconf = text.index("DevConf 2024 1 • Serverless at scale")
+        assert first < second < devconf  # in the library's order
+        assert "Monitoring Serverless Architectures day 3" in text[first:second]
+
+        await pilot.press("enter")
+        await settle(pilot)
+        tree = app.query_one(TalkTree)
+        held = {id(ref.talk) for ref in serverless.talks}
+        # Every notebook's talks of the topic, and no other (talk ids repeat across the copies).
+        assert [id(talk) for talk in tree.listed_talks()] == [
+            id(talk) for talk in tree.ordered_talks() if id(talk) in held
+        ]
+        assert len(tree.listed_talks()) == len(serverless.talks) == 5

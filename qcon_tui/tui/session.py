@@ -2,7 +2,7 @@
 
 The browser screen is a thin layer over a `BrowserSession`: it turns keys and widget
 messages into calls here and shows what the session says. Everything that decides
-(which talk `]` goes to, which match `n` lights, which hits a topic keeps, which
+(which talk `]` goes to, which match `n` lights, which talks a topic keeps, which
 notebook a talk belongs to) lives here, so plain tests cover it in milliseconds.
 """
 
@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FILTERS",
+    "NO_TOPIC",
     "BrowserSession",
     "Item",
+    "NoTopic",
     "TalkFilter",
     "TalkHit",
     "step_talk",
@@ -35,6 +37,10 @@ Item = Notebook | Day | Talk | Library
 #: Which talks the tree lists (`f` cycles through them in this order).
 TalkFilter = Literal["all", "starred", "unread"]
 FILTERS: tuple[TalkFilter, ...] = ("all", "starred", "unread")
+
+#: What the topics view hands back when "all talks" is chosen: no topic filters the tree.
+NoTopic = Literal["all talks"]
+NO_TOPIC: NoTopic = "all talks"
 
 
 class TalkHit(Protocol):
@@ -119,10 +125,10 @@ class BrowserSession:
         self.query = ""
         #: id() of a talk → its hit, for the search showing.
         self.hits: dict[int, TalkHit] = {}
-        #: The topic the browser is filtered by, while its query is in the search box.
+        #: The topic the tree is filtered by (chosen in the topics view), if any.
         self.topic: Topic | None = None
-        #: The topics found for a notebook (computed once, in the topics view).
-        self.topics: tuple[Notebook, list[Topic]] | None = None
+        #: The topics found for the notes browsed (computed once, in the topics view).
+        self.topics: tuple[Notebook | Library, list[Topic]] | None = None
         self.talk_filter: TalkFilter = "all"
         self._homes: dict[int, Notebook] = {}  # id() of a library's day or talk → its notebook
         for member in self.directory.notebooks if self.directory is not None else ():
@@ -279,24 +285,13 @@ class BrowserSession:
                 return None
             return list(index.search(query, limit=limit))
 
-    def topic_for(self, query: str) -> Topic | None:
-        """The topic filtering the browser, if `query` is still its query."""
+    def within_topic(self, hits: Sequence[TalkHit]) -> list[TalkHit]:
+        """While a topic filters the tree, only the hits on its talks (a search looks inside it)."""
         topic = self.topic
-        return topic if topic is not None and query == topic.query else None
-
-    def within_topic(self, query: str, hits: Sequence[TalkHit]) -> list[TalkHit]:
-        """While a topic filters the browser, only its talks, in the topic's order (strongest first).
-
-        Its query alone also finds near misses ("monitor" finds "monitornig").
-        """
-        topic = self.topic_for(query)
         if topic is None:
             return list(hits)
-        order = {ref.talk.id: number for number, ref in enumerate(topic.talks)}
-        if self.in_library:  # the topic is one conference's: the same talk id elsewhere is not its
-            homes = {id(ref.notebook) for ref in topic.talks}
-            hits = [hit for hit in hits if id(self.notebook_of(hit.talk)) in homes]
-        return sorted((hit for hit in hits if hit.talk.id in order), key=lambda hit: order[hit.talk.id])
+        held = {id(ref.talk) for ref in topic.talks}  # by identity: ids repeat across a library
+        return [hit for hit in hits if id(hit.talk) in held]
 
     def show_hits(self, hits: Sequence[TalkHit]) -> None:
         """The hits of the current search (a talk's matches light when it is shown)."""
@@ -312,20 +307,29 @@ class BrowserSession:
         self.hits.setdefault(id(hit.talk), hit)
 
     def edit_query(self, query: str) -> None:
-        """The search box now holds `query`; editing it away from a topic's query ends the topic."""
+        """The search box now holds `query`."""
         self.query = query
-        if self.topic is not None and query != self.topic.query:
-            self.topic = None
 
     def choose_topic(self, topic: Topic) -> Talk | None:
-        """Filter by `topic`; return its strongest talk when it belongs to the notebook shown."""
+        """Filter the tree by `topic`; return the talk to show: the one shown if the topic
+        holds it, else the topic's first talk in reading order (None: it has none)."""
         self.topic = topic
-        self.query = topic.query
-        if topic.talks and topic.talks[0].notebook is self.notebook:
-            return topic.talks[0].talk
-        return None
+        held = {id(ref.talk) for ref in topic.talks}
+        if id(self.selected) in held:
+            return self.selected if isinstance(self.selected, Talk) else None
+        return next((talk for _nb, _day, talk in self.library.talks() if id(talk) in held), None)
+
+    def clear_topic(self) -> Topic | None:
+        """Show every talk again; return the topic that filtered the tree, if any."""
+        topic, self.topic = self.topic, None
+        return topic
+
+    @property
+    def topic_source(self) -> Notebook | Library:
+        """What topics are found over: every notebook of a library, or the notebook."""
+        return self.root
 
     def cached_topics(self) -> list[Topic] | None:
-        """The topics found before for the notebook shown, if any."""
+        """The topics found before for the notes browsed, if they have not changed since."""
         known = self.topics
-        return known[1] if known is not None and known[0] is self.notebook else None
+        return known[1] if known is not None and known[0] is self.topic_source else None

@@ -98,6 +98,22 @@ def test_topic_chosen_filters_the_tree(snap_compare) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=choose)
 
 
+def test_library_topics_view(snap_compare, tmp_path: Path) -> None:
+    """A library's topics: each topic's talks under their conference."""
+    directory = write_library(tmp_path / "conferences")
+
+    async def topics(pilot: Pilot[object]) -> None:
+        await _steady(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        screen = pilot.app.screen
+        index = [topic.term for topic in screen.topics].index("serverless")  # type: ignore[attr-defined]
+        await pilot.press(*["j"] * index)
+        await settle(pilot)
+
+    assert snap_compare(library_app(directory), terminal_size=(80, 24), run_before=topics)
+
+
 def test_library_tree(snap_compare, tmp_path: Path) -> None:
     """A directory as a library: its conferences in the tree (the first folded up), the
     library's overview in the pane, and the file that could not be read told in a toast."""

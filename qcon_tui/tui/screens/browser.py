@@ -34,7 +34,7 @@ from ...words import plural
 from ..messages import LibraryEntryLoaded, LibraryLoaded, NotesReloaded, SearchDone
 from ..personal import first_time, reconcile
 from ..reload import NotesWatcher, carry_selection, window_title
-from ..session import Item, TalkFilter, TalkHit
+from ..session import NO_TOPIC, Item, NoTopic, TalkFilter, TalkHit
 from ..widgets.key_footer import KeyFooter
 from ..widgets.note_pane import NotePane
 from ..widgets.results_list import ResultsList
@@ -84,7 +84,7 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
         # A priority binding acts as the key arrives, so letters typed straight after
         # `/` land in the search box rather than in the widget focused before it.
         Binding("slash,ctrl+f", "focus_search", "Search", key_display="/", priority=True, id="search.focus"),
-        Binding("escape", "clear_search", "Clear search", show=False, id="search.clear"),
+        Binding("escape", "clear_search", "Clear the search, else the topic", show=False, id="search.clear"),
         Binding(
             "left_square_bracket", "step_talk(-1)", "Previous talk", id="talk.previous", group=TALK_GROUP
         ),
@@ -96,7 +96,13 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
         Binding("tab", "focus_pane(1)", "Next pane", show=False, id="focus.next"),
         Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, id="focus.previous"),
         Binding("b", "toggle_tree", "Tree", tooltip="Show or hide the tree", id="tree.toggle"),
-        Binding("t", "topics", "Topics", tooltip="Terms that recur across talks", id="topics.open"),
+        Binding(
+            "t",
+            "topics",
+            "Topics",
+            tooltip="Terms that recur across talks; pick one to filter the tree",
+            id="topics.open",
+        ),
         Binding("s", "toggle_star", "Star", tooltip="Star or unstar the talk", id="talk.star"),
         Binding("a", "annotate", "Note", tooltip="Write your own note on the talk", id="talk.annotate"),
         Binding("e", "edit", "Edit the notes file here", show=False, id="notes.edit"),
@@ -117,7 +123,10 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
                 yield TalkTree(self.session.root, id="tree").data_bind(
-                    BrowserScreen.talk_filter, BrowserScreen.schedule_order, BrowserScreen.show_speakers
+                    BrowserScreen.talk_filter,
+                    BrowserScreen.topic,
+                    BrowserScreen.schedule_order,
+                    BrowserScreen.show_speakers,
                 )
                 if self._loader is not None:
                     yield Static("Loading…", id="loading", markup=False)
@@ -207,7 +216,7 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
 
     @on(Input.Changed, "#search")
     def search_as_you_type(self, event: Input.Changed) -> None:
-        """Every keystroke starts a search (the newest one wins); editing ends a topic filter."""
+        """Every keystroke starts a search (the newest one wins)."""
         self.session.edit_query(event.value)
         if event.value.strip():
             self.run_search(event.value)
@@ -238,11 +247,11 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
         """Show fresh results; results for a query that is no longer typed are dropped."""
         if message.query != self.session.query:
             return
-        hits = self.session.within_topic(message.query, message.hits)
-        topic = self.session.topic_for(message.query)
+        hits = self.session.within_topic(message.hits)
+        topic = self.session.topic
         self.session.show_hits(hits)
         results = self.results_list
-        results.border_subtitle = Content(f"topic: {topic.term}") if topic is not None else None
+        results.border_subtitle = Content(f"in topic: {topic.term}") if topic is not None else None
         results.show_hits(hits, message.query)
         results.display = True
         self._show_count(len(hits))
@@ -275,10 +284,15 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
         super().refresh_bindings()
 
     def _show_count(self, count: int | None) -> None:
-        """ "12 talks" at the foot while a search shows results (None: no search)."""
+        """ "12 talks" at the foot while a search shows results (None: no search); else the
+        topic the tree is filtered by, if any ("topic: serverless")."""
         label = self.query_one("#search-count", Static)
-        label.set_class(count is not None, "-shown")
-        label.update("no talks" if count == 0 else plural(count, "talk") if count else "")
+        topic = self.topic
+        label.set_class(count is not None or topic is not None, "-shown")
+        if count is not None:
+            label.update("no talks" if count == 0 else plural(count, "talk"))
+        else:
+            label.update(f"topic: {topic.term}" if topic is not None else "")
 
     def open_hit(self, hit: TalkHit) -> None:
         """Show the hit's talk with its matches lit, scrolled to the first one."""
@@ -378,8 +392,12 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
         self.focus_now(self.search_box)
 
     def action_clear_search(self) -> None:
-        """Esc: forget the search and go back to the tree; the selection stays."""
+        """Esc: forget the search and go back to the tree; the selection stays. With no
+        search, Esc ends a topic filter: the tree lists every talk again."""
         search = self.search_box
+        if not search.value and not self.results_list.display and self.topic is not None:
+            self.filter_by_topic(None)
+            return
         if search.value:
             search.value = ""  # Input.Changed ends the search
         self.session.query = ""
@@ -429,33 +447,49 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
             self.focus_now(self.note_pane)
 
     def action_topics(self) -> None:
-        """`t`: the topics view (found once per notebook); choosing one filters the browser."""
+        """`t`: the topics view (found once for the notes browsed); choosing one filters the tree."""
         if len(self.app.screen_stack) > 1:
             raise SkipAction()
         from .topics import TopicsScreen
 
-        screen = TopicsScreen(self.notebook, self.session.cached_topics())
+        source = self.session.topic_source
+        screen = TopicsScreen(source, self.session.cached_topics(), active=self.topic)
         self.app.push_screen(screen, partial(self._topics_closed, screen))
 
-    def _topics_closed(self, screen: TopicsScreen, topic: Topic | None) -> None:
-        """The topics view closed: keep what it found for next time; filter by the topic chosen."""
+    def _topics_closed(self, screen: TopicsScreen, chosen: Topic | NoTopic | None) -> None:
+        """The topics view closed: keep what it found for next time; filter by the topic
+        chosen, or show every talk again when "all talks" was (None: closed, no change)."""
         if screen.found is not None:
-            self.session.topics = (screen.notebook, list(screen.found))
-        self.filter_by_topic(topic)
+            self.session.topics = (screen.source, list(screen.found))
+        if chosen is not None and (chosen == NO_TOPIC or chosen is not self.topic):
+            self.filter_by_topic(None if isinstance(chosen, str) else chosen)
 
     def filter_by_topic(self, topic: Topic | None) -> None:
-        """Show `topic`'s talks: its query goes in the search box, so Esc clears it like any search."""
+        """List only `topic`'s talks in the tree (None: every talk again).
+
+        The talk shown stays if the topic holds it, else the topic's first talk is shown.
+        The search box is left as it was: a search then looks inside the topic.
+        """
         if topic is None:
-            return
-        search = self.search_box
-        first = self.session.choose_topic(topic)
-        if search.value == topic.query:
-            self.run_search(topic.query)  # no Input.Changed: search again to apply the topic
+            ended = self.session.clear_topic()
+            self.topic = None
+            if ended is not None:
+                self.notify(f"Showing all talks (no longer only {ended.term})", timeout=3, markup=False)
         else:
-            search.value = topic.query
-        if first is not None:
-            self.selected = first  # its strongest talk, not whatever was on screen
-        target: Widget = self.talk_tree if self.tree_visible else self.results_list
+            first = self.session.choose_topic(topic)
+            self.topic = topic
+            if first is not None:
+                self.selected = first
+            self.notify(
+                f"Showing the {plural(len(topic.talks), 'talk')} on {topic.term} (esc shows all)",
+                timeout=4,
+                markup=False,
+            )
+        self._show_count(len(self.results_list.hits) if self.results_list.display else None)
+        if self.session.query.strip():
+            self.run_search(self.session.query)  # the results keep to the topic
+        self.talk_tree.show_item(self.selected)
+        target: Widget = self.talk_tree if self.tree_visible else self.note_pane
         self.focus_now(target)
 
     def action_help(self) -> None:
@@ -517,6 +551,9 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
         self.note_pane.notebook = new
         tree = self.talk_tree
         tree.mark_hits(None)
+        if self.session.clear_topic() is not None:  # its talks were the old notes' objects
+            self.topic = None
+            self._show_count(None)
         tree.set_notebook(new)
         # The same talk from a new load may compare equal to the old one, so the
         # watcher would not run: set it quietly and run it here.

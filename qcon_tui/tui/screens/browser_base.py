@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from ...cache import Opened
+    from ...topics import Topic
 
 #: Below this many columns the tree hides (and `b` brings it back).
 NARROW_WIDTH = 70
@@ -49,6 +50,8 @@ class BrowserBase(Screen[None]):
     """The search match (index into the shown talk's spans) stepped to, if any."""
     talk_filter: var[TalkFilter] = var("all")
     """Which talks the tree lists: "all", "starred" or "unread" (`f`)."""
+    topic: var[Topic | None] = var(None)
+    """The topic the tree is filtered by (chosen in the topics view, `t`; Esc ends it)."""
     schedule_order: var[bool] = var(False)
     """List each day's talks by start time where known (`o`)."""
     show_speakers: var[bool] = var(False)

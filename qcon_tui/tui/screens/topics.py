@@ -1,10 +1,13 @@
-"""The topics view: terms that recur across talks, best first, and the talks under each.
+"""The topics view: terms that recur across talks, most talks first, and the talks under each.
 
-The topics list is on the left (or on top, when narrow); the highlighted topic's
-talks are beside it. Enter chooses a topic (the screen is dismissed with it, and
-the browser filters by it); Esc closes without choosing. Finding the topics takes
-about a second for a big notebook, so it runs in a thread while a loading
-indicator shows; `found` holds the result, which the browser keeps for next time.
+The topics list is on the left (or on top, when narrow), each topic with how many
+talks hold it; the highlighted topic's talks are beside it, and in a library they
+are grouped under their conference. Enter chooses a topic (the screen is dismissed
+with it, and the browser's tree lists only its talks); while a topic filters the
+tree, the list starts with "all talks", which ends the filter. Esc closes without
+choosing. Finding the topics takes seconds for a big library, so it runs in a
+thread while a loading indicator shows; `found` holds the result, which the
+browser keeps for next time.
 """
 
 from __future__ import annotations
@@ -24,11 +27,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from ...library import Library, same_title_names
 from ...model import Notebook
 from ...words import plural
+from ..session import NO_TOPIC
 
 if TYPE_CHECKING:
-    from ...topics import Topic
+    from ...topics import TalkRef, Topic
+    from ..session import NoTopic
 
 #: How many topics the view lists.
 TOPIC_LIMIT = 30
@@ -41,23 +47,44 @@ def topic_prompt(topic: Topic, count_width: int) -> Text:
     return label
 
 
-def topic_talks(topic: Topic) -> Text:
-    """The topic's talks, strongest first: a bullet, the title, then its day (dim)."""
+def topic_talks(topic: Topic, names: dict[int, str] | None = None) -> Text:
+    """The topic's talks, strongest first: a bullet, the title, then its day (dim).
+
+    With `names` (a library: id(notebook) → file name for notebooks that share a
+    title) the talks are grouped under their conference, in the library's order.
+    """
     heading = Text(topic.term, style="bold")
     heading.append(f"  {plural(len(topic.talks), 'talk')}", style="dim")
-    lines = [heading, Text("")]
+    lines = [heading]
+    if names is None:
+        lines.append(Text(""))
+        lines += [_talk_line(ref) for ref in topic.talks]
+        return Text("\n").join(lines)
+    groups: dict[int, list[TalkRef]] = {}
     for ref in topic.talks:
-        line = Text()
-        line.append("• ", style="dim")
-        line.append(ref.talk.title)
-        if ref.day.title:
-            line.append(f"  {ref.day.title}", style="dim")
-        lines.append(line)
+        groups.setdefault(id(ref.notebook), []).append(ref)
+    for refs in groups.values():
+        notebook = refs[0].notebook
+        conference = Text(notebook.title or "untitled notes", style="bold")
+        if name := names.get(id(notebook)):
+            conference.append(f" · {name}", style="dim")
+        conference.append(f"  {len(refs)}", style="dim")
+        lines += [Text(""), conference, *(_talk_line(ref) for ref in refs)]
     return Text("\n").join(lines)
 
 
-class TopicsScreen(ModalScreen["Topic | None"]):
-    """Lists the topics of a notebook; dismissed with the chosen topic, or None."""
+def _talk_line(ref: TalkRef) -> Text:
+    line = Text()
+    line.append("• ", style="dim")
+    line.append(ref.talk.title)
+    if ref.day.title:
+        line.append(f"  {ref.day.title}", style="dim")
+    return line
+
+
+class TopicsScreen(ModalScreen["Topic | NoTopic | None"]):
+    """Lists the topics of a notebook or library; dismissed with the chosen topic, with
+    `NO_TOPIC` when "all talks" was chosen, or with None when closed."""
 
     CSS_PATH = "topics.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (64, "-wide")]
@@ -74,17 +101,27 @@ class TopicsScreen(ModalScreen["Topic | None"]):
 
     @dataclass
     class Loaded(Message):
-        """The topics of `notebook` were found (posted from the worker thread)."""
+        """The topics of `source` were found (posted from the worker thread)."""
 
-        notebook: Notebook
+        source: Notebook | Library
         topics: list[Topic]
 
-    def __init__(self, notebook: Notebook, topics: Sequence[Topic] | None = None) -> None:
-        """`topics`: already found for `notebook` (shown at once), or None to find them."""
+    def __init__(
+        self,
+        source: Notebook | Library,
+        topics: Sequence[Topic] | None = None,
+        *,
+        active: Topic | None = None,
+    ) -> None:
+        """`topics`: already found for `source` (shown at once), or None to find them;
+        `active`: the topic filtering the tree now, if any (the list starts on it)."""
         super().__init__()
-        self.notebook = notebook
+        self.source = source
         self.topics: list[Topic] = list(topics) if topics is not None else []
+        self.active = active
         self._loaded = topics is not None
+        #: In a library: file names that tell apart notebooks of the same title (else None).
+        self.names = same_title_names(source.notebooks) if isinstance(source, Library) else None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topics-body") as body:
@@ -106,12 +143,12 @@ class TopicsScreen(ModalScreen["Topic | None"]):
         """Find the topics off the UI thread; the list fills in when `Loaded` arrives."""
         from ...topics import topics
 
-        self.post_message(self.Loaded(self.notebook, topics(self.notebook, limit=TOPIC_LIMIT)))
+        self.post_message(self.Loaded(self.source, topics(self.source, limit=TOPIC_LIMIT)))
 
     @on(Loaded)
     def show_loaded_topics(self, message: Loaded) -> None:
         """Fill the list with the topics the worker found."""
-        if message.notebook is self.notebook:
+        if message.source is self.source:
             self.topics = list(message.topics)
             self._loaded = True
             self._show_topics()
@@ -133,9 +170,24 @@ class TopicsScreen(ModalScreen["Topic | None"]):
             options.focus()
             return
         width = len(str(max(len(topic.talks) for topic in self.topics)))
-        options.add_options([Option(topic_prompt(topic, width)) for topic in self.topics])
-        options.highlighted = 0
+        if self.active is not None:
+            options.add_option(Option(Text("all talks (no topic)", style="italic"), id=NO_TOPIC))
+        options.add_options(
+            [Option(topic_prompt(topic, width), id=f"topic-{n}") for n, topic in enumerate(self.topics)]
+        )
+        start = self._index_of(self.active)
+        options.highlighted = start if start is not None else 0
         options.focus()
+
+    def _index_of(self, topic: Topic | None) -> int | None:
+        """The option that shows `topic` (the same term, if found again), if any."""
+        if topic is None:
+            return None
+        for option_index in range(self.topic_list.option_count):
+            option_id = self.topic_list.get_option_at_index(option_index).id or ""
+            if option_id.startswith("topic-") and self.topics[int(option_id[6:])].term == topic.term:
+                return option_index
+        return None
 
     @property
     def found(self) -> list[Topic] | None:
@@ -143,25 +195,40 @@ class TopicsScreen(ModalScreen["Topic | None"]):
         return self.topics if self._loaded else None
 
     def highlighted_topic(self) -> Topic | None:
-        """The topic under the list's cursor, if any."""
+        """The topic under the list's cursor, if any ("all talks" is none)."""
         index = self.topic_list.highlighted
-        if index is None or not (0 <= index < len(self.topics)):
+        if index is None:
             return None
-        return self.topics[index]
+        return self._topic_at(index)
+
+    def _topic_at(self, option_index: int) -> Topic | None:
+        options = self.topic_list
+        if not (0 <= option_index < options.option_count):
+            return None
+        option_id = options.get_option_at_index(option_index).id or ""
+        return self.topics[int(option_id[6:])] if option_id.startswith("topic-") else None
 
     @on(OptionList.OptionHighlighted, "#topics-list")
     def show_highlighted_talks(self, event: OptionList.OptionHighlighted) -> None:
         """The cursor moved: list the talks of the topic it is on."""
         topic = self.highlighted_topic()
         text = self.talks_text
-        text.update(topic_talks(topic) if topic is not None else "")
+        if topic is not None:
+            text.update(topic_talks(topic, self.names))
+        elif self.active is not None:
+            text.update(Text(f"Every talk, as before {self.active.term} was chosen.", style="italic"))
+        else:
+            text.update("")
         self.talks_scroll.scroll_home(animate=False)
 
     @on(OptionList.OptionSelected, "#topics-list")
     def choose_topic(self, event: OptionList.OptionSelected) -> None:
-        """Enter (or a click) on a topic: close, handing the topic back."""
-        if 0 <= event.option_index < len(self.topics):
-            self.dismiss(self.topics[event.option_index])
+        """Enter (or a click) on a topic: close, handing the topic back ("all talks": `NO_TOPIC`)."""
+        chosen: Topic | NoTopic | None = (
+            NO_TOPIC if event.option.id == NO_TOPIC else self._topic_at(event.option_index)
+        )
+        if chosen is not None:
+            self.dismiss(chosen)
 
     def action_cursor(self, direction: str) -> None:
         """`j` / `k`: move the list's cursor, as the arrow keys do."""

@@ -8,7 +8,7 @@ parsing labels. Labels are `Text`, so titles are never read as markup.
 Your own marks show in a two-cell gutter before each title: `★` for a starred
 talk, `✎` for one you wrote a note on, a dim `•` for one not read yet (the first
 of these that applies). The browser hands them down as `marks`; `talk_filter`,
-`schedule_order` and `show_speakers` are bound to the browser screen's state.
+`topic`, `schedule_order` and `show_speakers` are bound to the browser screen's state.
 
 Work follows what is on screen, not the size of the notes. A talk's node holds
 only its title: the gutter, the speakers and a search's dimming are drawn with the
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -46,6 +47,9 @@ from .tree_labels import TalkMarks as TalkMarks
 from .tree_labels import day_label as day_label
 from .tree_labels import notebook_label as notebook_label
 from .tree_labels import talk_label as talk_label
+
+if TYPE_CHECKING:
+    from ...topics import Topic
 
 #: The built-in `id`, which the widget's own `id` parameter shadows in `__init__`.
 _identity = id
@@ -117,6 +121,8 @@ class TalkTree(Tree[object]):
 
     talk_filter: var[str] = var("all", init=False)
     """Which talks are listed: "all", "starred" or "unread" (decided when it changes)."""
+    topic: var[Topic | None] = var(None, init=False)
+    """A topic chosen in the topics view: only its talks are listed (within `talk_filter`'s)."""
     schedule_order: var[bool] = var(False, init=False)
     """List each day's talks by start time (see `ordering.schedule_order`) instead of file order."""
     show_speakers: var[bool] = var(False, init=False)
@@ -145,9 +151,9 @@ class TalkTree(Tree[object]):
         self._hit_counts: dict[int, int] = {}
         #: Where each talk lives, found from the model (a folded day's talks have no nodes).
         self._homes = TalkHomes(self.notebooks)
-        #: Ids of the talks the filter lets through, fixed when the filter was chosen
+        #: `id()` of the talks the filters let through, fixed when a filter was chosen
         #: (a talk read or unstarred meanwhile stays until the filter changes), or None.
-        self._visible: frozenset[str] | None = None
+        self._visible: frozenset[int] | None = None
         self.root.expand()
         self._populate()
 
@@ -249,7 +255,7 @@ class TalkTree(Tree[object]):
         visible = self._visible
         days: list[tuple[Day, list[Talk]]] = []
         for day in notebook.days:
-            talks = [talk for talk in self.day_talks(day) if visible is None or talk.id in visible]
+            talks = [talk for talk in self.day_talks(day) if visible is None or _identity(talk) in visible]
             if visible is None or talks:
                 days.append((day, talks))
         unfold = sum(len(talks) for _day, talks in days) <= UNFOLDED_TALKS
@@ -368,7 +374,7 @@ class TalkTree(Tree[object]):
 
     def _show_view(self) -> None:
         """Name a filter or an order other than the file's in the tree's top border."""
-        parts = []
+        parts = [f"topic: {self.topic.term}"] if self.topic is not None else []
         if self.talk_filter == "starred":
             parts.append(f"{STAR} starred")
         elif self.talk_filter == "unread":
@@ -384,16 +390,27 @@ class TalkTree(Tree[object]):
         self._visible = self._filtered_ids()
         self._populate()
 
-    def _filtered_ids(self) -> frozenset[str] | None:
-        if self.talk_filter == "all":
+    def _filtered_ids(self) -> frozenset[int] | None:
+        topic = self.topic
+        if self.talk_filter == "all" and topic is None:
             return None
-        return frozenset(talk.id for talk in self.ordered_talks() if self._passes(talk))
+        held = None if topic is None else {_identity(ref.talk) for ref in topic.talks}
+        return frozenset(
+            _identity(talk)
+            for talk in self.ordered_talks()
+            if (held is None or _identity(talk) in held) and self._passes(talk)
+        )
 
     def watch_talk_filter(self, old: str, new: str) -> None:
         if old == new:
             return  # data_bind sets the same value when the tree is mounted
         self._visible = self._filtered_ids()
         self._populate()
+
+    def watch_topic(self, old: Topic | None, new: Topic | None) -> None:
+        if old is not new:
+            self._visible = self._filtered_ids()
+            self._populate()
 
     def watch_schedule_order(self, old: bool, new: bool) -> None:
         if old != new:

@@ -5,8 +5,10 @@ a file that cannot be read, for whatever reason, is kept as a failure with its m
 and never stops the rest. File and directory names come from outside: every one
 that is shown (titles, failures, progress) is cleaned of control characters here.
 `iter_library(dir)` does the same one file at a time, so a browser can show the
-first notebook before the last has loaded. `LibraryIndex(library)` searches every
-notebook and merges the hits by score. No UI imports.
+first notebook before the last has loaded. Given a `cache`, big files are read
+through the disk cache of parsed notes (`qcon_tui.cache`), as a single file is.
+`LibraryIndex(library)` searches every notebook and merges the hits by score. No UI
+imports.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from .model import Day, Notebook, Talk, clean
 from .words import plural
 
 if TYPE_CHECKING:
+    from .cache import ModelCache, Opened
     from .search import Hit, SearchIndex
+
+    #: A cache, or a function giving it (called only once a file is big enough to use one).
+    CacheSource = ModelCache | Callable[[], ModelCache | None]
 
 #: Suffixes of the notes files a library opens: every suffix `formats.load()` reads.
 NOTES_SUFFIXES: tuple[str, ...] = tuple(SUFFIXES)
@@ -71,6 +77,8 @@ class LibraryEntry:
     total: int
     notebook: Notebook | None = None
     failure: LoadFailure | None = None
+    #: How the file was read through the cache (its index, if the cache had one), if it was.
+    opened: Opened | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", clean(self.path))
@@ -159,23 +167,33 @@ def library_title(directory: str | os.PathLike[str]) -> str:
     return clean(path.name or path.resolve().name or str(path))
 
 
-def iter_library(directory: str | os.PathLike[str]) -> Iterator[LibraryEntry]:
+def iter_library(
+    directory: str | os.PathLike[str], cache: CacheSource | None = None
+) -> Iterator[LibraryEntry]:
     """Read the notes files of `directory` one by one, in name order.
 
     Each file gives one `LibraryEntry` holding its notebook or, when it cannot be
-    read, its failure; a failure never stops the files after it.
+    read, its failure; a failure never stops the files after it. With a `cache`,
+    each file is read through it (small files skip it, see `cache.open_notes`).
     """
     files = library_files(directory)
     total = len(files)
     for index, path in enumerate(files):
+        opened: Opened | None = None
         try:
-            notebook = load(path)
+            if cache is None:
+                notebook = load(path)
+            else:
+                from .cache import open_notes
+
+                opened = open_notes(path, cache)
+                notebook = opened.notebook
         except NotesError as error:
             failure = LoadFailure(str(path), error.message, error.line)
         except Exception as error:  # one bad file, whatever went wrong, never stops a library
             failure = LoadFailure(str(path), f"cannot be read ({type(error).__name__}: {error})")
         else:
-            yield LibraryEntry(str(path), index, total, notebook=notebook)
+            yield LibraryEntry(str(path), index, total, notebook=notebook, opened=opened)
             continue
         yield LibraryEntry(str(path), index, total, failure=failure)
 
@@ -205,13 +223,22 @@ def open_library(directory: str | os.PathLike[str]) -> tuple[Library, Iterator[L
     first notebook and load the others while it runs. Raises `NotesError` when the
     directory holds no notes file, or none of them can be read.
     """
+    library, _first, rest = start_library(directory)
+    return library, rest
+
+
+def start_library(
+    directory: str | os.PathLike[str], cache: CacheSource | None = None
+) -> tuple[Library, LibraryEntry, Iterator[LibraryEntry]]:
+    """Like `open_library`, reading through `cache`, and also giving the first readable
+    file's entry (how the cache read it)."""
     name = str(directory)
-    entries = iter_library(directory)
+    entries = iter_library(directory, cache)
     failures: list[LoadFailure] = []
     for entry in entries:
         if entry.notebook is not None:
             library = Library(library_title(directory), (entry.notebook,), tuple(failures), name)
-            return library, entries
+            return library, entry, entries
         if entry.failure is not None:
             failures.append(entry.failure)
     if failures:

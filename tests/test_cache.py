@@ -372,6 +372,47 @@ def test_the_browser_reads_a_big_file_through_the_cache_and_stores_its_index(
     assert resolve_start(str(generated), cache=False).opened is None  # --no-cache
 
 
+def test_a_library_reads_its_big_files_through_the_cache_and_stores_their_indexes(
+    generated: Path, tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcon_tui.cli.browse import resolve_start
+    from qcon_tui.library import Library
+    from qcon_tui.tui.session import BrowserSession
+
+    monkeypatch.setattr(cache_module, "MIN_SOURCE_BYTES", 0)
+    library = tmp_path / "conferences"
+    library.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (library / name).write_bytes(generated.read_bytes())
+
+    def browse() -> tuple[BrowserSession, list[object]]:
+        """Open the library as the browser does: the first file now, the rest as they load."""
+        start = resolve_start(str(library))
+        assert isinstance(start.source, Library) and start.loader is not None
+        session = BrowserSession(start.source, opened=start.opened)
+        entries = list(start.loader)
+        for entry in entries:
+            session.add_entry(entry)
+        assert isinstance(start.opened, list)
+        return session, [*start.opened, *(entry.opened for entry in entries)]
+
+    session, opened = browse()
+    assert len(opened) == 2 and all(file is not None and file.index is None for file in opened)
+    built = session.ensure_index()
+    assert len(list(isolated_cache.glob("*.qcache"))) == 2  # each file's index stored
+
+    session, opened = browse()
+    cached = tuple(file.index for file in opened)  # type: ignore[attr-defined]
+    assert all(index is not None for index in cached)
+    reopened = session.ensure_index()
+    assert reopened.indexes == cached, "the cache's indexes are used, not rebuilt"
+    assert [h.talk.id for h in reopened.search("micro")] == [h.talk.id for h in built.search("micro")]
+
+    plain = resolve_start(str(library), cache=False)  # --no-cache
+    assert plain.opened == [] and plain.loader is not None
+    assert all(entry.opened is None for entry in plain.loader)
+
+
 def test_a_reloaded_notebook_does_not_store_the_old_index(generated: Path, monkeypatch) -> None:
     from qcon_tui.cli import browse
     from qcon_tui.cli.browse import resolve_start

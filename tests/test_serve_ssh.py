@@ -429,3 +429,34 @@ def test_a_host_key_others_can_read_is_warned_about(keys: Keys, tmp_path: Path) 
     (state / "ssh_host_ed25519_key").chmod(0o644)
     with running_server(keys, state) as second:
         assert "can be read by others (mode 0644)" in second.log_text()
+
+
+def test_sessions_of_a_big_file_share_the_cache(
+    keys: Keys, tmp_path: Path, tmux: Tmux, isolated_cache: Path
+) -> None:
+    """The first visitor's browser stores the parsed notes and index; the next one reads them."""
+    import sys
+
+    benchmarks = str(Path(__file__).resolve().parent.parent / "benchmarks")
+    sys.path.insert(0, benchmarks)
+    try:
+        from generate import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(benchmarks)
+    notes = tmp_path / "big.txt"
+    notes.write_text(generate(1000), encoding="utf-8")  # over the size the cache skips
+    title = "Generated Notes (1000 Talks)"
+    with running_server(keys, tmp_path / "state", str(notes)) as server:
+        tmux.start([*server.ssh_args(keys.allowed, "-t"), "viewer@127.0.0.1"])
+        tmux.wait_for_text(title)
+        entries = wait_for(lambda: list(isolated_cache.glob("*.qcache")), timeout=60)
+        assert len(entries) == 1  # type: ignore[arg-type]
+        entry = entries[0]  # type: ignore[index]
+        tmux.run("send-keys", "-t", "main", "q")
+        tmux.wait_for_text("SSH-EXIT=0")
+
+        os.utime(entry, (1_000_000, 1_000_000))  # a read marks the entry used (its mtime)
+        tmux.kill()
+        tmux.start([*server.ssh_args(keys.allowed, "-t"), "viewer@127.0.0.1"])
+        tmux.wait_for_text(title)
+        assert entry.stat().st_mtime > 1_000_000, "the second session did not read the cache"

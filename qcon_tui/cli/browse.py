@@ -30,7 +30,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..cache import Opened
+    from ..cache import ModelCache, Opened
     from ..library import Library, LibraryEntry
     from ..model import Notebook, Talk
 
@@ -42,8 +42,8 @@ class Start:
     source: Notebook | Library
     loader: Iterable[LibraryEntry] | None = None
     talk: Talk | None = None
-    #: How a notes file was read through the cache (None for a directory, or no cache).
-    opened: Opened | None = None
+    #: How the notes files read so far went through the cache (None: no cache).
+    opened: Opened | list[Opened] | None = None
 
 
 def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = True) -> Start:
@@ -52,20 +52,23 @@ def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = Tr
     A directory opens as a library: its first readable file now (a directory with
     nothing to read is `NotesError`), the rest while the browser runs, unless a talk
     was asked for, which may be in any file, so then all are read first. A talk that
-    cannot be found is bad usage (`UsageError`). A notes file is read through the
-    disk cache (see `qcon_tui.cache`) unless `cache` is False.
+    cannot be found is bad usage (`UsageError`). Notes files (a library's too) are
+    read through the disk cache (see `qcon_tui.cache`) unless `cache` is False.
     """
-    from ..library import Library, open_library
+    from ..library import Library, start_library
     from ..lookup import TalkNotFound, find_talk_in
 
     source: Notebook | Library
     loader: Iterable[LibraryEntry] | None = None
-    opened: Opened | None = None
+    opened: Opened | list[Opened] | None = None
     if path is not None and os.path.isdir(path):
-        source, loader = open_library(path)
+        source, first, loader = start_library(path, _default_cache if cache else None)
+        opened = [first.opened] if first.opened is not None else []
         if talk:
             for entry in loader:
                 source = source.adding(entry)
+                if entry.opened is not None:
+                    opened.append(entry.opened)
             loader = None
     else:
         target = notes_path(path)
@@ -87,6 +90,13 @@ def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = Tr
         except TalkNotFound as error:
             raise UsageError(str(error)) from None
     return Start(source, loader, start, opened)
+
+
+def _default_cache() -> ModelCache | None:
+    """The cache in its default folder, imported only once a library file is big enough for it."""
+    from ..cache import default_cache
+
+    return default_cache()
 
 
 #: Smaller notes files parse faster than the cache could be checked (`cache.MIN_SOURCE_BYTES`);

@@ -7,7 +7,7 @@ command line hands it a resolved source and start talk, and it pushes the browse
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -60,14 +60,14 @@ class QconApp(App[int]):
         theme: str | None = None,
         read_only: bool = False,
         loader: Iterable[LibraryEntry] | None = None,
-        opened: Opened | None = None,
+        opened: Opened | Sequence[Opened] | None = None,
         on_first_frame: Callable[[], None] | None = None,
     ) -> None:
         """Browse `notebook`, or a library; `loader` yields the library's files still to read.
 
         `talk` is shown first, `search` starts typed, `theme` overrides the automatic
         choice, and `read_only` (for serving to others) writes nothing and never leaves
-        to a shell or an editor. `opened` carries the cache's index of the notes, if any.
+        to a shell or an editor. `opened` carries the cache's indexes of the notes, if any.
         `on_first_frame` is called once the first frame is on screen (the command line
         turns the garbage collector back on there).
         """

@@ -108,7 +108,11 @@ class BrowserSession:
     """
 
     def __init__(
-        self, source: Notebook | Library, *, read_only: bool = False, opened: Opened | None = None
+        self,
+        source: Notebook | Library,
+        *,
+        read_only: bool = False,
+        opened: Opened | Sequence[Opened] | None = None,
     ) -> None:
         #: The library when a directory was opened (None for one notes file).
         self.directory: Library | None = source if isinstance(source, Library) else None
@@ -137,9 +141,11 @@ class BrowserSession:
         self._index_lock = threading.Lock()
         #: Held while a search runs: searches take turns (they all want the GIL anyway).
         self._search_lock = threading.Lock()
-        #: How the notes file was opened through the cache: its index if the cache had
-        #: it, else where to store the index once built (None: no cache, or reloaded).
-        self._opened = opened
+        #: How the notes files were opened through the cache: each one's index if the
+        #: cache had it, else where to store it once built (none: no cache, or reloaded).
+        self._opened: list[Opened] = (
+            [] if opened is None else list(opened) if isinstance(opened, Sequence) else [opened]
+        )
 
     @staticmethod
     def _first_notebook(source: Notebook | Library) -> Notebook:
@@ -195,6 +201,8 @@ class BrowserSession:
         if entry.notebook is None:
             return None
         self.remember(entry.notebook)
+        if entry.opened is not None:
+            self._opened.append(entry.opened)
         if isinstance(self.selected, Library):
             first = not library.notebooks and bool(entry.notebook.talks)
             return entry.notebook.talks[0] if first else self.directory
@@ -205,7 +213,7 @@ class BrowserSession:
         self.notebook = new
         with self._index_lock:
             self._index = None
-            self._opened = None  # the cache's index was of the notes as they were
+            self._opened = []  # the cache's index was of the notes as they were
         self.hits = {}
 
     # ------------------------------------------------------------------ selection
@@ -259,12 +267,14 @@ class BrowserSession:
             library, index = self.library, self._index
             if index is not None and [*map(id, index.library.notebooks)] == [*map(id, library.notebooks)]:
                 return index
-            prebuilt = [opened.index] if opened is not None and opened.index is not None else []
+            files = list(opened)
+            prebuilt = [file.index for file in files if file.index is not None]
             self._index = index = LibraryIndex(library, reuse=index, prebuilt=prebuilt)
-        if opened is not None and opened.index is None and self._opened is opened:
-            built = [ix for ix in index.indexes if ix.notebook is opened.notebook]
-            if built:
-                opened.remember(built[0])
+        if self._opened is opened:  # not reloaded meanwhile
+            built = {id(ix.notebook): ix for ix in index.indexes}
+            for file in files:
+                if file.index is None and id(file.notebook) in built:
+                    file.remember(built[id(file.notebook)])
         return index
 
     def index_ready(self) -> bool:

@@ -8,7 +8,7 @@ typed getters for the widgets, and the few helpers all of them use.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters
@@ -75,7 +75,7 @@ class BrowserBase(Screen[None]):
         search: str | None = None,
         read_only: bool = False,
         loader: Iterable[LibraryEntry] | None = None,
-        opened: Opened | None = None,
+        opened: Opened | Sequence[Opened] | None = None,
     ) -> None:
         """Browse `source`; `loader` yields a library's files still to read; `opened` says
         how the notes file was read through the cache (its index, or where to store one)."""

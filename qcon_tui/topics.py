@@ -9,8 +9,9 @@ and -ing forms fold onto a base word when both occur; adjacent pairs of content 
   is the conference's theme, not one of its topics);
 - a generic word ("service", "data", "api") is one only inside a phrase;
 - a single word must be a name (written capitalised or in mixed case mid-sentence:
-  Docker, GraalVM, AWS) or what some talk is about (in its title, or said twice in
-  its notes), not only mentioned in passing.
+  Docker, GraalVM, AWS) or what some of its talks are about (in the title, or said
+  far more often in the notes than elsewhere): one in ten, and at least one, not
+  only mentioned in passing.
 
 Topics are listed by how many talks hold them (most first, then by term); which
 ones make a `limit` is decided by that count, then by a tf-idf score (how strongly
@@ -43,6 +44,9 @@ BIGRAM_BOOST = 1.5
 #: than if the word were spread evenly over all the notes (a passing word is not).
 ABOUT_MENTIONS = 3
 ABOUT_RATIO = 4.0
+#: A word many talks hold must be what one in this many of them is about (a chance
+#: outlier among hundreds of passing mentions is not enough).
+ABOUT_SHARE = 10
 #: A term held by more than this share of the talks is their common theme, not a topic.
 THEME_SHARE = 0.4
 
@@ -268,21 +272,25 @@ def _display(counts: _Counts, root: str) -> str:
 
 
 def _is_topic(counts: _Counts, term: str, holders: list[Holder]) -> bool:
-    """A single word is a topic when it is not generic, and is a name or what a talk is about."""
+    """A single word is a topic when it is not generic, and is a name or what enough of its
+    talks are about (one in `ABOUT_SHARE`, and at least one)."""
     if " " in term:
         return True
     if term in GENERIC_WORDS:
         return False
-    if any(titled for _doc, _held, titled, _noted in holders) or _is_name(counts, term):
+    if _is_name(counts, term):
         return True
-    # Said often in one talk's notes, far more than its share of all the notes.
+    # About a talk: in its title, or said often in its notes, far more than its share of
+    # all the notes would give it.
     mentions = sum(noted for *_, noted in holders)
     lengths = counts.lengths
     share = mentions / max(1, counts.total_length)
-    return any(
-        noted >= ABOUT_MENTIONS and noted >= ABOUT_RATIO * share * lengths[doc]
-        for doc, _held, _titled, noted in holders
+    about = sum(
+        1
+        for doc, _held, titled, noted in holders
+        if titled or (noted >= ABOUT_MENTIONS and noted >= ABOUT_RATIO * share * lengths[doc])
     )
+    return about >= max(1, len(holders) // ABOUT_SHARE)
 
 
 def _covered(postings: dict[str, list[Holder]], kept: set[str]) -> set[str]:

@@ -214,7 +214,7 @@ def measure(args: argparse.Namespace, runs: int) -> int:
 
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"start-up, bundled notes, {runs} alternated runs each, tmux 80x24, from process spawn:")
-    print(f"  (load average now {load} on {os.cpu_count()} CPUs; other work on the machine spreads the figures)")
+    print(f"  (load average now {load} on {os.cpu_count()} CPUs: other work skews the figures)")
     bare_t, bare_rss = summarise("bare", results["bare"])
     ours_t, ours_rss = summarise("qcon-tui", results["qcon-tui"])
     print(

@@ -401,3 +401,20 @@ async def test_in_a_library_a_topics_talks_are_grouped_under_their_conference(tm
             id(talk) for talk in tree.ordered_talks() if id(talk) in held
         ]
         assert len(tree.listed_talks()) == len(serverless.talks) == 5
+        # Each conference says how many of its talks are listed, and is unfolded to show them.
+        rows = [(tree.row_label(node).plain, node.is_expanded) for node in tree.root.children]
+        assert rows == [
+            (f"{QCON} (2 of 20) · a-qcon-london-2017.yaml", True),
+            (f"{QCON} (2 of 20) · a2-qcon-again.yaml", True),
+            ("DevConf 2024 (1 of 3)", True),
+        ]
+
+        # A topic one conference alone holds: the others have no row while it filters.
+        await open_topics(pilot)
+        await pilot.press("home", "enter")  # all talks
+        await settle(pilot)
+        assert len(tree.root.children) == 3 and "of" not in tree.row_label(tree.root.children[2]).plain
+        screen = await open_topics(pilot)
+        only_qcon = next(t for t in screen.topics if all(ref.notebook.title == QCON for ref in t.talks))
+        await choose(pilot, only_qcon.term)
+        assert [node.data.title for node in tree.root.children] == [QCON, QCON]

@@ -242,10 +242,15 @@ class TalkTree(Tree[object]):
         self._relabel_notebooks()
 
     def _add_notebook_node(self, notebook: Notebook) -> None:
-        # Only the first is expanded, so a big library opens as a list of conferences.
+        # Only the first is expanded, so a big library opens as a list of conferences;
+        # under a filter, every conference with talks listed (none listed: no row).
+        listed = self._listed_in(notebook)
+        if listed == 0:
+            return
         name = self._notebook_names().get(_identity(notebook))
-        label = notebook_label(notebook, name=name)
-        node = self.root.add(label, data=notebook, expand=not self._notebook_rows)
+        label = notebook_label(notebook, listed, name=name)
+        expand = not self._notebook_rows or listed is not None
+        node = self.root.add(label, data=notebook, expand=expand)
         self._node_by_item[_identity(notebook)] = node
         self._notebook_rows.append((notebook, node))
         self._add_days(node, notebook)
@@ -299,8 +304,16 @@ class TalkTree(Tree[object]):
         """Label a library's notebooks again: a new one may share a title with one before."""
         names = self._notebook_names()
         for notebook, node in self._notebook_rows:
-            if node.label != (label := notebook_label(notebook, name=names.get(_identity(notebook)))):
+            label = notebook_label(notebook, self._listed_in(notebook), name=names.get(_identity(notebook)))
+            if node.label != label:
                 node.set_label(label)
+
+    def _listed_in(self, notebook: Notebook) -> int | None:
+        """How many of `notebook`'s talks a filter lets through (None: no filter)."""
+        visible = self._visible
+        if visible is None:
+            return None
+        return sum(1 for day in notebook.days for talk in day.talks if _identity(talk) in visible)
 
     def _notebook_names(self) -> dict[int, str]:
         """File names for the notebooks of a library that share their title with another."""

@@ -293,6 +293,17 @@ def test_topics_of_a_directory(tmp_path: Path) -> None:
     assert all(Path(talk["path"]).parent == tmp_path for talk in data["serverless"]["talks"])
 
 
+def test_topics_of_a_directory_tell_same_titled_conferences_apart(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("# Same\n\n## Serverless at scale\n\n- serverless\n")
+    result = run_cli("topics", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    at = lines.index("serverless  (2 talks)")
+    assert lines[at + 1].endswith("Serverless at scale  (Same · a.md)")
+    assert lines[at + 2].endswith("Serverless at scale  (Same · b.md)")
+
+
 def test_topics_usage_and_data_errors(tmp_path: Path) -> None:
     result = run_cli("topics", "--limit", "0")
     assert result.returncode == 2 and result.stderr.startswith("qcon-tui: error:")

@@ -40,13 +40,21 @@ def topics_json(found: list[Topic], library: bool = False) -> list[dict[str, Any
 
 
 def topics_text(found: list[Topic], library: bool = False) -> str:
-    """Each topic on a line with its number of talks, then its talks indented (id, title)."""
+    """Each topic on a line with its number of talks, then its talks indented (id, title);
+    from a directory each talk also names its conference (and its file, when two share a title)."""
+    from ..library import same_title_names
+
+    notebooks = {id(ref.notebook): ref.notebook for topic in found for ref in topic.talks}
+    names = same_title_names(list(notebooks.values())) if library else {}
     out: list[str] = []
     for topic in found:
         out.append(f"{topic.term}  ({plural(len(topic.talks), 'talk')})")
         width = max(len(ref.talk.id) for ref in topic.talks)
         for ref in topic.talks:
-            where = f"  ({ref.notebook.title})" if library else ""
+            where = ""
+            if library:
+                name = names.get(id(ref.notebook))
+                where = f"  ({ref.notebook.title}{f' · {name}' if name else ''})"
             out.append(f"  {ref.talk.id:<{width}}  {ref.talk.title}{where}")
     return "\n".join(out)
 

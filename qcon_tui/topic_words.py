@@ -63,7 +63,8 @@ solution solutions project projects product products model models level levels v
 type types file files version versions issue issues number numbers result results logic
 state states approach approaches practice practices pattern patterns way design designing
 company companies business customer customers world thinking language languages program
-programs programming environment environments production support
+programs programming environment environments production support client clients server
+servers
 """
 #: Words that never name a topic, and end any phrase they stand in.
 STOP_WORDS: frozenset[str] = frozenset((_FUNCTION_WORDS + _FILLER_WORDS).split())

@@ -81,7 +81,7 @@ def test_topics_view(snap_compare, size: tuple[int, int]) -> None:
         await _steady(pilot)
         await pilot.press("t")
         await settle(pilot)
-        await pilot.press("j", "j")  # monitoring: three talks, one with a long title
+        await pilot.press("j", "j")  # the third topic: three talks, long titles wrap
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=topics)

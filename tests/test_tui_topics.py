@@ -24,6 +24,7 @@ from qcon_tui.tui.widgets.search_input import SearchInput
 from qcon_tui.tui.widgets.talk_tree import TalkTree
 from tests.tui_helpers import (
     HOSTILE,
+    TESTS,
     library_app,
     make_app,
     settle,
@@ -418,3 +419,26 @@ async def test_in_a_library_a_topics_talks_are_grouped_under_their_conference(tm
         only_qcon = next(t for t in screen.topics if all(ref.notebook.title == QCON for ref in t.talks))
         await choose(pilot, only_qcon.term)
         assert [node.data.title for node in tree.root.children] == [QCON, QCON]
+
+
+async def test_a_reload_ends_the_topic_filter(tmp_path: Path) -> None:
+    """The topic's talks are the old notes' objects: after a reload every talk is listed."""
+    from tests.test_tui_edit import app_on, wait_until, write_notes
+
+    notes = tmp_path / "qcon.txt"
+    text = (TESTS.parent / "data" / "qcon-london-2017.txt").read_text("utf-8")
+    write_notes(notes, text)
+    app = app_on(notes)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_topics(pilot)
+        await choose(pilot, "serverless")
+        tree = app.query_one(TalkTree)
+        assert len(tree.listed_talks()) == 2
+        old = app.browser.notebook
+        write_notes(notes, text + "\nserverless again, on disk\n")
+        await wait_until(pilot, lambda: app.browser.notebook is not old)
+        await settle(pilot)
+        assert app.browser.topic is None and app.browser.session.topic is None
+        assert len(tree.listed_talks()) == len(app.browser.notebook.talks)
+        assert not app.screen.query_one("#search-count").display

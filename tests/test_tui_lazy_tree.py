@@ -154,3 +154,24 @@ async def test_a_mark_changes_the_drawn_row_without_relabelling_nodes(
         await pilot.pause()
         assert talk.speaker_label and f"— {talk.speaker_label[:6]}" in widget_text(tree)
         assert relabelled == []
+
+
+async def test_a_search_that_finds_the_same_talks_leaves_the_rows_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tree = app.query_one(TalkTree)
+        repaints: list[None] = []
+        real_repaint = tree._repaint_rows
+        monkeypatch.setattr(tree, "_repaint_rows", lambda: (repaints.append(None), real_repaint()))
+        talks = app.browser.notebook.talks
+        tree.mark_hits([talks[0], talks[3]])
+        tree.mark_hits([talks[3], talks[0]])  # the same talks, as the next key finds them
+        assert len(repaints) == 1
+        tree.mark_hits([talks[3]])
+        tree.mark_hits(None)
+        tree.mark_hits(None)
+        assert len(repaints) == 3
+        assert "dim" not in str(tree.row_label(tree.node_for(talks[0])).style)  # type: ignore[arg-type]

@@ -492,13 +492,18 @@ class TalkTree(Tree[object]):
         """Dim the talks a search did not find (`None`: no search, nothing dimmed).
 
         Talks are told apart by identity: two notebooks of a library may share talk ids.
+        The rows are drawn again only when the talks found change: while a word is typed,
+        most keys find the same talks, and each repaint makes new lines for every row.
         """
         if found is None:
             if self._hits is None:
                 return
             self._hits, self._hit_counts = None, {}
         else:
-            self._hits = {_identity(talk) for talk in found}
+            hits = {_identity(talk) for talk in found}
+            if hits == self._hits:
+                return
+            self._hits = hits
             counts: dict[int, int] = {}
             for talk in found:
                 for item in self._homes.owners(talk, library=isinstance(self.notebook, Library)):

@@ -50,6 +50,7 @@ everybody day days time times year years week weeks month months hour hours minu
 today tomorrow yesterday idea ideas fact course able possible ready real actual main
 understand understanding based involved early late fast slow lose lost matter matters
 anymore instead whole certain usually often across along lunch coffee break breaks todo
+e.g i.e
 interesting useful awesome amazing nice cool easy quick long short create include improve
 provide allow require required write read run share learn learned usage
 """
@@ -72,9 +73,9 @@ STOP_WORDS: frozenset[str] = frozenset((_FUNCTION_WORDS + _FILLER_WORDS).split()
 GENERIC_WORDS: frozenset[str] = frozenset(_GENERIC_WORDS.split()) - STOP_WORDS
 
 #: A word: starts with a letter (not inside a run such as 4XX); letters, digits and
-#: underscores (transaction_ids is one word), joined by inner hyphens (multi-host) or
-#: apostrophes.
-_WORD_RE = re.compile(r"(?<!\w)[^\W\d_]\w*(?:[-'’]\w+)*")
+#: underscores (transaction_ids is one word), joined by inner hyphens (multi-host),
+#: apostrophes or dots (a dotted name is one word: node.js, org.example.app, file.txt).
+_WORD_RE = re.compile(r"(?<!\w)[^\W\d_]\w*(?:[-'’.]\w+)*")
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 #: Splits text into gaps and words: gap, word, gap, word, ..., gap.
 _SPLIT_RE = re.compile(f"({_WORD_RE.pattern})")

@@ -80,6 +80,13 @@ def test_order_is_deterministic(bundled: Notebook, bundled_topics: list[Topic]) 
     )
 
 
+def test_a_dotted_name_is_one_word() -> None:
+    from qcon_tui.topic_words import tokens
+
+    words = [word for word, *_ in tokens("we moved org.example.app to node.js, see e.g. the docs.")]
+    assert words == ["we", "moved", "org.example.app", "to", "node.js", "see", "e.g", "the", "docs"]
+
+
 def test_plurals_fold_only_onto_words_that_occur() -> None:
     roots = fold_map(
         ["containers", "container", "stories", "story", "thing", "monitoring", "monitor", "news"]
@@ -205,10 +212,11 @@ def _words_of(talk: Talk) -> str:
 
 
 def _holds(text: str, forms: tuple[str, ...]) -> bool:
-    """Whether `text` has one of `forms` as whole words (a pair: its two words, blanks between)."""
+    """Whether `text` has one of `forms` as whole words (a pair: its two words, blanks between;
+    not part of a hyphenated or dotted name)."""
     for form in forms:
         pattern = r"[ \t]+".join(re.escape(word) for word in form.split(" "))
-        if re.search(rf"(?<!\w)(?<!\w[-'’]){pattern}(?:['’]s)?(?!\w)(?![-'’]\w)", text):
+        if re.search(rf"(?<!\w)(?<!\w[-'’.]){pattern}(?:['’]s)?(?!\w)(?![-'’.]\w)", text):
             return True
     return False
 

@@ -5,6 +5,7 @@ timed at a small and a ten times larger size, through:
 
 - every reader (text, Markdown, YAML notes under a talk; a schedule field), the
   search index build and a query, rendering a talk, model cleaning and slugs;
+- the speaker-name and time-slot helpers on the whole line (their callers cut it short);
 - every compiled regular expression at module level in `qcon_tui` (found by walking
   the package), with `search`, which is how patterns meet user text.
 
@@ -37,15 +38,6 @@ from qcon_tui.formats import NotesError, parse  # noqa: E402
 
 MAX_RATIO = 30.0
 
-#: Patterns that every caller only applies to text it has cut to a length first (the
-#: bound in the code is named): they are timed as their callers use them, on the line
-#: cut to that length. On their own they are not linear on a long run of spaces.
-BOUNDED = {
-    "formats.markdown._NAME_SEP_RE": 80,  # _looks_like_names: len(text) > 80 is no name
-    "formats.markdown_meta._COMPANY_SEP_RE": 300,  # parse_speakers, reached only through
-    # fact() (MAX_FACT = 300) or a heading _looks_like_names (80)
-    "formats.markdown_meta._TIME_ONLY_RE": 300,  # time_only: MAX_FACT
-}
 SLOW_SMALL = 2.0
 #: Below this a time is set by caches and allocation, not by the algorithm: the ratio is
 #: taken against at least this much (a quadratic case still shows: it passes it quickly).
@@ -71,6 +63,9 @@ def pathological(size: int) -> dict[str, str]:
         "indent": "  " * (n // 2) + "- x",
         "tabs": "\t" * n + "x",
         "time-spaces": "9" + " " * n + "pm",
+        "clock-spaces": "9" + " " * n + "x",
+        "name-spaces": "Ann" + " " * n + "x",
+        "bold-spaces": "**a**" + " " * n + "x",
         "colons": ":" * n,
         "escapes": "\x1b[" * (n // 2),
         "word": "a" * n,
@@ -119,6 +114,7 @@ def readers() -> dict[str, Callable[[str], object]]:
         return None
 
     return {
+        **uncut_calls(),
         "read text": lambda line: parsed("text", f"Notes\n\nday 1\n\nA Talk\n\n{line}\n"),
         "read markdown": lambda line: parsed("markdown", f"# Day 1\n\n## A Talk\n\n{line}\n"),
         "read markdown title": lambda line: parsed("markdown", f"# {line}\n\n## A Talk\n\nnotes\n"),
@@ -130,6 +126,23 @@ def readers() -> dict[str, Callable[[str], object]]:
         "clean": clean,
         "slugify": slugify,
         "start time": start_minutes,
+    }
+
+
+def uncut_calls() -> dict[str, Callable[[str], object]]:
+    """The helpers for speaker names and time slots, called as they are used but on the whole line.
+
+    Their callers cut a line to `MAX_FACT` (300) or 80 characters first; these must be
+    linear without that cut.
+    """
+    from qcon_tui.formats import markdown, markdown_meta
+
+    return {
+        "names split uncut": markdown._NAME_SEP_RE.split,
+        "company split uncut": lambda line: markdown_meta._COMPANY_SEP_RE.split(line, maxsplit=1),
+        "time slot uncut": markdown_meta._TIME_ONLY_RE.match,
+        "time prefix uncut": markdown_meta._TIME_PREFIX_RE.match,
+        "speakers uncut": lambda line: markdown_meta.parse_speakers("speakers", line),
     }
 
 
@@ -251,11 +264,7 @@ def main() -> int:
     cases = readers()
     if not args.quick:
         for name, pattern in module_patterns():
-            if name in BOUNDED:
-                bound = BOUNDED[name]
-                cases[f"re {name} (cut to {bound})"] = lambda line, p=pattern, n=bound: p.search(line[:n])
-            else:
-                cases[f"re {name}"] = pattern.search
+            cases[f"re {name}"] = pattern.search
     lines = len(pathological(10))
     print(f"linearity: {len(cases)} cases x {lines} lines, {small // 1000} KB vs {small // 100} KB")
     results = measure(cases, small, repeats, budget)

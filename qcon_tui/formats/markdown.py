@@ -216,14 +216,16 @@ def _pending_time(section: _Section) -> tuple[str, str | None] | None:
 
 
 _NAME_WORD_RE = re.compile(r"[A-ZÀ-Þ][\w'’.!-]{0,30}|van|von|de|der|da|di|du|le|la|bin")
-_NAME_SEP_RE = re.compile(r"\s*(?:,|&|\band\b)\s*")
+#: What separates names; the spaces around are stripped from the parts, not matched
+#: (`\s*` on both sides made a long run of spaces quadratic).
+_NAME_SEP_RE = re.compile(r",|&|\band\b")
 
 
 def _looks_like_names(text: str) -> bool:
     """`Grace Example`, `Lin Sample, Raj Example`: short capitalised names, nothing else."""
     if not text or len(text) > 80 or text.endswith(":"):
         return False
-    parts = [part for part in _NAME_SEP_RE.split(text) if part]
+    parts = [part for part in map(str.strip, _NAME_SEP_RE.split(text)) if part]
     return bool(parts) and all(
         1 <= len(words := part.split()) <= 4
         and all(_NAME_WORD_RE.fullmatch(word) and word.lower() not in _TITLE_WORDS for word in words)

@@ -1,7 +1,7 @@
 """Talk facts written as lines in notes: `Speaker:`, `Track:`, `Room:`, `Date:` and time slots.
 
-Shared by the Markdown reader and its structure step; every pattern here is anchored
-and bounded, so it stays linear on long lines.
+Shared by the Markdown reader and its structure step; every pattern here stays linear
+on a long line: no run of spaces can be split between two quantifiers.
 """
 
 from __future__ import annotations
@@ -10,14 +10,19 @@ import re
 
 from ..model import Speaker
 
-_CLOCK = r"(?:[01]?\d|2[0-3])(?:[:h][0-5]\d)?\s*(?:[ap]\.?m\.?)?"
+#: A clock time. The spaces after it are taken whole (`\s*+`, possessive): were they
+#: shared with the `\s*` before a range's dash, every way of splitting a long run of
+#: spaces between the two would be tried, which is quadratic in its length.
+_CLOCK = r"(?:[01]?\d|2[0-3])(?:[:h][0-5]\d)?\s*+(?:[ap]\.?m\.?)?"
 _TIME_RANGE = rf"(?P<a>{_CLOCK})(?:\s*(?:-|–|—|to|until)\s*(?P<b>{_CLOCK}))?"
 _TIME_ONLY_RE = re.compile(
     rf"^(?:(?:time|when|slot)\s*:\s*)?[\[(]?{_TIME_RANGE}[\])]?$",
     re.IGNORECASE,
 )
+#: The space between the slot and the title may already have been taken by the clock:
+#: `(?<=\s)` accepts it then, where `\s+` would have needed the clock to give it back.
 _TIME_PREFIX_RE = re.compile(
-    rf"^[\[(]?{_TIME_RANGE}[\])]?(?:\s*[-–—|:]\s*|\s+)(?P<rest>\S.*)$", re.IGNORECASE
+    rf"^[\[(]?{_TIME_RANGE}[\])]?(?:\s*[-–—|:]\s*|\s+|(?<=\s))(?P<rest>\S.*)$", re.IGNORECASE
 )
 _CLOCK_RE = re.compile(r"^(?P<h>\d{1,2})(?:[:h](?P<m>\d{2}))?\s*(?P<ampm>[ap])?\.?(?:m\.?)?$", re.IGNORECASE)
 SPEAKER_RE = re.compile(
@@ -25,11 +30,13 @@ SPEAKER_RE = re.compile(
     re.IGNORECASE,
 )
 FIELD_RE = re.compile(r"^(?P<field>track|room|date)\s*:\s*(?P<value>\S.{0,200})$", re.IGNORECASE)
-#: Facts and time prefixes are short; longer text is never tried against the patterns
-#: above, whose runs of optional spaces would otherwise backtrack on a long line.
+#: Facts and time prefixes are short: longer text is never one. (The patterns above are
+#: linear on a long line by themselves; `benchmarks/bench_linear.py` times them uncut.)
 MAX_FACT = 300
 
-_COMPANY_SEP_RE = re.compile(r"\s+(?:@|from|at|-|–|—|\|)\s+")
+#: `Name @ Company`, `Name from Company`... A match starts only where a run of spaces
+#: starts (`(?<!\s)`): tried from inside a long run too, it would be quadratic.
+_COMPANY_SEP_RE = re.compile(r"(?<!\s)\s+(?:@|from|at|-|–|—|\|)\s+")
 
 
 def _clock(value: str | None) -> str | None:
@@ -72,24 +79,42 @@ def split_time_prefix(title: str) -> tuple[str, tuple[str, str | None] | None]:
     return title, None
 
 
+#: What separates speakers: `,`, `;`, `&` or a spaced `and`. A spaced `and` is tried
+#: only where a run of spaces starts (`(?<!\s)`), so a long run is scanned once.
+_PART_SEP_RE = re.compile(r",|;|&|(?<!\s)\s+and\s+")
+
+
 def _split_outside_parens(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    i = 0
+    """`A (X, Y), B and C` → ["A (X, Y)", "B", "C"]: separators inside parentheses do not split."""
+    parts, depth, start, i = [], 0, 0, 0
     while i < len(text):
         char = text[i]
         depth += char == "("
         depth -= char == ")" and depth > 0
-        if depth == 0:
-            sep = re.match(r",|;|&|\s+and\s+", text[i:])
-            if sep:
-                parts.append(current)
-                current = ""
-                i += len(sep[0])
-                continue
-        current += char
+        if depth == 0 and (sep := _PART_SEP_RE.match(text, i)):
+            parts.append(text[start:i])
+            i = start = sep.end()
+            continue
         i += 1
-    parts.append(current)
+    parts.append(text[start:])
     return [part.strip() for part in parts if part.strip()]
+
+
+def _name_and_company(part: str) -> tuple[str, str] | None:
+    r"""`Name (Company)` → (name, company), or None: the parentheses that end the text hold the company.
+
+    Scanned, not matched: `^(.+?)\s*\(([^()]+)\)$` tried a run of spaces once for every
+    place the name could end, quadratic on a long run. Same results as that pattern on
+    stripped text: a name of one character or more, no line break before its spaces.
+    """
+    if not part.endswith(")"):
+        return None
+    opening = part.rfind("(", 0, len(part) - 1)
+    company = part[opening + 1 : -1]
+    if opening < 1 or not company or ")" in company:
+        return None
+    name = part[: max(1, len(part[:opening].rstrip()))]
+    return None if "\n" in name else (name, company)
 
 
 def parse_speakers(label: str, names: str) -> tuple[Speaker, ...]:
@@ -103,8 +128,8 @@ def parse_speakers(label: str, names: str) -> tuple[Speaker, ...]:
         return (Speaker(parts[0], parts[1]),)
     speakers = []
     for part in parts:
-        if m := re.match(r"^(?P<name>.+?)\s*\((?P<company>[^()]+)\)$", part):
-            speakers.append(Speaker(m["name"].strip(), m["company"].strip()))
+        if named := _name_and_company(part):
+            speakers.append(Speaker(named[0].strip(), named[1].strip()))
         elif len(pieces := _COMPANY_SEP_RE.split(part, maxsplit=1)) == 2:
             speakers.append(Speaker(pieces[0].strip(), pieces[1].strip()))
         else:

@@ -13,7 +13,9 @@ _HR_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _ITEM_RE = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[-*+•]|(?P<number>\d{1,9})[.)])(?:[ \t]+(?P<text>.*))?$"
 )
-_BOLD_RE = re.compile(r"^ {0,3}(?P<d>\*\*|__)(?P<text>(?:(?!(?P=d)).)+)(?P=d)[ \t]*(?P<colon>:?)[ \t]*$")
+#: A whole-line bold title. The spaces after it are taken whole (`[ \t]*+`): shared with
+#: the `[ \t]*` after the optional colon, a long run of them was split every way, quadratic.
+_BOLD_RE = re.compile(r"^ {0,3}(?P<d>\*\*|__)(?P<text>(?:(?!(?P=d)).)+)(?P=d)[ \t]*+(?P<colon>:?)[ \t]*$")
 
 
 def looks_like_markdown(text: str) -> bool:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from qcon_tui.formats import detect_format, load
 from qcon_tui.formats.markdown import looks_like_markdown, parse_speakers, read_markdown
+from qcon_tui.formats.text import title_from_path
 from qcon_tui.model import (
     Code,
     Heading,
@@ -536,3 +537,21 @@ def test_private_use_characters_in_text_are_kept_literally() -> None:
     notebook = read_markdown(text)
     (paragraph,) = notebook.talks[0].blocks
     assert paragraph.text == "x \ue0007\ue001 y code and \ue0000\ue001"
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        (None, "Notes"),
+        ("", "Notes"),
+        ("/notes/qcon-london_2017.md", "qcon london 2017"),
+        ("goto--berlin__day.notes.md", "goto berlin day.notes"),
+        ("/x/-_-.md", "Notes"),
+        ("/x/.md", ".md"),
+        ("/x/ spaced name .markdown", "spaced name"),
+    ],
+)
+def test_a_file_without_a_title_is_named_after_its_file_like_plain_text(path: str | None, title: str) -> None:
+    """Markdown and plain text both take a missing title from the file name, the same way."""
+    assert read_markdown("- a bullet, no heading\n", path).title == title
+    assert title_from_path(path) == title

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from ..model import Block, Code, Diagnostic, Heading, ListBlock, Notebook, Paragraph, Speaker, assign_ids
 from .layout import LAYOUT_VALUES, Layout, told
@@ -23,6 +22,7 @@ from .markdown_meta import fact, parse_speakers, split_time_prefix, time_only
 from .markdown_tokens import BOLD_LEVEL, Node, parse_nodes, prepass, shift
 from .sniff import looks_like_markdown as looks_like_markdown  # re-exported
 from .structure import Outline, decide, find_title
+from .text import title_from_path
 
 _SHORTCODE_RE = re.compile(r":[a-z0-9_+-]{1,40}:$")
 _BARE_META_RE = re.compile(r"^(?P<key>[A-Za-z][\w-]{0,30}):[ \t]*(?P<value>.*)$")
@@ -299,12 +299,6 @@ def _talk_title(text: str) -> str:
 # --------------------------------------------------------------------------- reader
 
 
-def _title_from_path(path: str | None) -> str:
-    if not path:
-        return "Notes"
-    return re.sub(r"[-_]+", " ", Path(path).stem).strip() or "Notes"
-
-
 def read_markdown(text: str, path: str | None = None, layout: Layout | None = None) -> Notebook:
     """Parse Markdown notes into a `Notebook`; never fails on odd input, warns instead.
 
@@ -333,7 +327,7 @@ def read_markdown_explained(
     title = str(meta["title"]).strip() if isinstance(meta.get("title"), (str, int, float)) else ""
     if title_index is not None and not title:
         title = nodes[title_index].text.strip()
-    title = title or _title_from_path(path)
+    title = title or title_from_path(path)
 
     outline = decide(nodes, title_index, _layout(meta, layout, diagnostics))
     roles = outline.roles

@@ -456,7 +456,10 @@ def test_sessions_of_a_big_file_share_the_cache(
         tmux.wait_for_text("SSH-EXIT=0")
 
         os.utime(entry, (1_000_000, 1_000_000))  # a read marks the entry used (its mtime)
-        tmux.kill()
-        tmux.start([*server.ssh_args(keys.allowed, "-t"), "viewer@127.0.0.1"])
-        tmux.wait_for_text(title)
+        second = Tmux()  # a tmux server of its own: the first one may still be going away
+        try:
+            second.start([*server.ssh_args(keys.allowed, "-t"), "viewer@127.0.0.1"])
+            second.wait_for_text(title)
+        finally:
+            second.kill()
         assert entry.stat().st_mtime > 1_000_000, "the second session did not read the cache"

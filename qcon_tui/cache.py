@@ -3,13 +3,14 @@
 One file per notes file, under the user cache folder (`qcon-tui where` style:
 `$XDG_CACHE_HOME/qcon-tui/parsed`, or `QCON_TUI_CACHE_DIR`). An entry is used only
 when the notes file (and its schedule beside it) hash to what the entry was built
-from, and the entry was written by this version of qcon-tui; anything else is a miss
-and is rebuilt. The format is flat data, never pickle:
+from, read with the same layout (`--days`/`--talks`), and the entry was written by
+this version of qcon-tui; anything else is a miss and is rebuilt. A file read with a
+layout has an entry of its own, beside the one of its default reading. The format is flat data, never pickle:
 
     header  "<8sHHIQ32s": magic, format version, section count, 0, payload length,
             SHA-256 of the payload
     payload sections, each "<4sQ" (name, length) then its bytes:
-            META  JSON: the key (path, size, hashes, version), notebook title, days
+            META  JSON: the key (path, size, hashes, layout, version), notebook title, days
             INTR  JSON: the intro blocks
             TIDS / TTLS  talk ids and titles, NUL-separated, zlib
             TLNS  talk lines (8-byte)
@@ -66,14 +67,15 @@ from .fsutil import atomic_write, read_regular
 from .model import _CONTROL_RE, Day, Diagnostic, Notebook
 
 if TYPE_CHECKING:
+    from .formats.layout import Layout
     from .search import SearchIndex
 
 #: Environment: a folder to use instead of the user cache folder, and a switch to turn it off.
 CACHE_DIR_ENV = "QCON_TUI_CACHE_DIR"
 NO_CACHE_ENV = "QCON_TUI_NO_CACHE"
 MAGIC = b"QTUICACH"
-#: 2: inline spans and table blocks.
-FORMAT_VERSION = 2
+#: 2: inline spans and table blocks. 3: the key holds the layout the file was read with.
+FORMAT_VERSION = 3
 HEADER = struct.Struct("<8sHHIQ32s")
 SECTION = struct.Struct("<4sQ")
 SUFFIX = ".qcache"
@@ -106,6 +108,8 @@ class SourceKey:
     digest: str
     schedule: str | None = None
     schedule_digest: str | None = None
+    #: The (`--days`, `--talks`) the file is read with; None: the guess.
+    layout: tuple[str | None, str | None] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -114,6 +118,7 @@ class SourceKey:
             "digest": self.digest,
             "schedule": self.schedule,
             "schedule_digest": self.schedule_digest,
+            "layout": None if self.layout is None else {"days": self.layout[0], "talks": self.layout[1]},
             "version": __version__,
         }
 
@@ -127,9 +132,12 @@ class Cached:
 
 
 def source_key(
-    path: str | os.PathLike[str], data: bytes, schedule: str | os.PathLike[str] | None
+    path: str | os.PathLike[str],
+    data: bytes,
+    schedule: str | os.PathLike[str] | None,
+    layout: Layout | None = None,
 ) -> SourceKey:
-    """The key of notes `data` read from `path`, with the schedule file beside it if any."""
+    """The key of notes `data` read from `path` with `layout`, and the schedule file beside it if any."""
     schedule_digest = None
     if schedule is not None:
         try:
@@ -142,6 +150,7 @@ def source_key(
         hashlib.sha256(data).hexdigest(),
         None if schedule is None else os.path.realpath(schedule),
         schedule_digest,
+        (layout.days, layout.talks) if layout else None,
     )
 
 
@@ -165,8 +174,9 @@ class ModelCache:
         self.max_bytes = max_bytes
 
     def entry_path(self, key: SourceKey) -> Path:
-        """Where the entry for the notes file of `key` lives (one entry per file and version)."""
-        name = hashlib.sha256(f"{key.path}\0{__version__}".encode("utf-8", "surrogatepass")).hexdigest()
+        """Where the entry for the notes file of `key` lives (one entry per file, layout and version)."""
+        told = "" if key.layout is None else "\0{}\0{}".format(*key.layout)
+        name = hashlib.sha256(f"{key.path}\0{__version__}{told}".encode("utf-8", "surrogatepass")).hexdigest()
         return self.folder / f"{name[:40]}{SUFFIX}"
 
     def lookup(self, key: SourceKey, source: str | None = None) -> Cached | None:
@@ -409,31 +419,34 @@ class Opened:
 
 
 def open_notes(
-    path: str | os.PathLike[str], cache: ModelCache | Callable[[], ModelCache | None] | None
+    path: str | os.PathLike[str],
+    cache: ModelCache | Callable[[], ModelCache | None] | None,
+    *,
+    layout: Layout | None = None,
 ) -> Opened:
-    """Read the notes at `path`, from `cache` when it holds them unchanged.
+    """Read the notes at `path` with `layout` (as `formats.load`), from `cache` when it holds them unchanged.
 
     `cache` may be a function giving the cache, called only for a file big enough
     to use it. Raises `NotesError` like `formats.load`. Small files skip the cache
-    (parsing them is quicker than checking an entry).
+    (parsing them is quicker than checking an entry). A file read with a layout has
+    an entry apart from its default reading: each is found again as it was read.
     """
     from .formats import load_data, read_bytes
-    from .formats.layout import told
     from .formats.schedule import schedule_path_for
 
+    layout = layout or None  # an empty layout is the guess, and shares its entry
     data = read_bytes(path)
-    if cache is None or len(data) < MIN_SOURCE_BYTES or told():
-        # A layout told on the command line reads the file otherwise than the entry was.
-        return Opened(load_data(path, data))
+    if cache is None or len(data) < MIN_SOURCE_BYTES:
+        return Opened(load_data(path, data, layout))
     if not isinstance(cache, ModelCache):
         cache = cache()
         if cache is None:
-            return Opened(load_data(path, data))
-    key = source_key(path, data, schedule_path_for(path))
+            return Opened(load_data(path, data, layout))
+    key = source_key(path, data, schedule_path_for(path), layout)
     hit = cache.lookup(key, str(path))
     if hit is not None:
         return Opened(hit.notebook, hit.index, cache, key)
-    return Opened(load_data(path, data), None, cache, key)
+    return Opened(load_data(path, data, layout), None, cache, key)
 
 
 def default_cache() -> ModelCache | None:

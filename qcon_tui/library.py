@@ -27,6 +27,7 @@ from .words import plural
 
 if TYPE_CHECKING:
     from .cache import ModelCache, Opened
+    from .formats.layout import Layout
     from .search import Hit, SearchIndex
 
     #: A cache, or a function giving it (called only once a file is big enough to use one).
@@ -168,9 +169,9 @@ def library_title(directory: str | os.PathLike[str]) -> str:
 
 
 def iter_library(
-    directory: str | os.PathLike[str], cache: CacheSource | None = None
+    directory: str | os.PathLike[str], cache: CacheSource | None = None, *, layout: Layout | None = None
 ) -> Iterator[LibraryEntry]:
-    """Read the notes files of `directory` one by one, in name order.
+    """Read the notes files of `directory` one by one, in name order, each with `layout`.
 
     Each file gives one `LibraryEntry` holding its notebook or, when it cannot be
     read, its failure; a failure never stops the files after it. With a `cache`,
@@ -182,11 +183,11 @@ def iter_library(
         opened: Opened | None = None
         try:
             if cache is None:
-                notebook = load(path)
+                notebook = load(path, layout=layout)
             else:
                 from .cache import open_notes
 
-                opened = open_notes(path, cache)
+                opened = open_notes(path, cache, layout=layout)
                 notebook = opened.notebook
         except NotesError as error:
             failure = LoadFailure(str(path), error.message, error.line)
@@ -198,14 +199,16 @@ def iter_library(
         yield LibraryEntry(str(path), index, total, failure=failure)
 
 
-def load_library(directory: str | os.PathLike[str], progress: Progress | None = None) -> Library:
-    """Read every notes file of `directory` into a `Library` titled after the directory.
+def load_library(
+    directory: str | os.PathLike[str], progress: Progress | None = None, *, layout: Layout | None = None
+) -> Library:
+    """Read every notes file of `directory` (each with `layout`) into a `Library` titled after the directory.
 
     `progress(done, total, path)` is called after each file, read or failed.
     """
     notebooks: list[Notebook] = []
     failures: list[LoadFailure] = []
-    for entry in iter_library(directory):
+    for entry in iter_library(directory, layout=layout):
         if entry.notebook is not None:
             notebooks.append(entry.notebook)
         elif entry.failure is not None:
@@ -228,12 +231,12 @@ def open_library(directory: str | os.PathLike[str]) -> tuple[Library, Iterator[L
 
 
 def start_library(
-    directory: str | os.PathLike[str], cache: CacheSource | None = None
+    directory: str | os.PathLike[str], cache: CacheSource | None = None, *, layout: Layout | None = None
 ) -> tuple[Library, LibraryEntry, Iterator[LibraryEntry]]:
-    """Like `open_library`, reading through `cache`, and also giving the first readable
-    file's entry (how the cache read it)."""
+    """Like `open_library`, reading through `cache` with `layout`, and also giving the
+    first readable file's entry (how the cache read it)."""
     name = str(directory)
-    entries = iter_library(directory, cache)
+    entries = iter_library(directory, cache, layout=layout)
     failures: list[LoadFailure] = []
     for entry in entries:
         if entry.notebook is not None:

@@ -115,9 +115,9 @@ def _count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     loaded: list[str] = []
     real_load = library_module.load
 
-    def counting_load(path):
+    def counting_load(path, **options):
         loaded.append(Path(path).name)
-        return real_load(path)
+        return real_load(path, **options)
 
     monkeypatch.setattr(library_module, "load", counting_load)
     return loaded

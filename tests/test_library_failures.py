@@ -28,10 +28,10 @@ def test_a_file_that_fails_in_any_way_is_reported_and_skipped(
 ) -> None:
     real_load = library.load
 
-    def load_failing_once(path):  # type: ignore[no-untyped-def]
+    def load_failing_once(path, **options):  # type: ignore[no-untyped-def]
         if Path(path).name == "conf2.txt":
             raise failure("boom")
-        return real_load(path)
+        return real_load(path, **options)
 
     monkeypatch.setattr(library, "load", load_failing_once)
     loaded = load_library(_library(tmp_path))
@@ -106,10 +106,10 @@ async def test_the_browser_s_loader_reports_a_recursing_file_and_finishes(
     root = _library(tmp_path / "notes")
     real_load = library.load
 
-    def load_failing(path):  # type: ignore[no-untyped-def]
+    def load_failing(path, **options):  # type: ignore[no-untyped-def]
         if Path(path).name == "conf3.txt":
             raise RecursionError("maximum recursion depth exceeded")
-        return real_load(path)
+        return real_load(path, **options)
 
     monkeypatch.setattr(library, "load", load_failing)
     app = library_app(root)

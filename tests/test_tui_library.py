@@ -71,10 +71,10 @@ async def test_first_notebook_is_browsable_while_the_rest_loads(
     release = threading.Event()
     real_load = library_module.load
 
-    def held_load(path: object) -> Notebook:
+    def held_load(path: object, **options: object) -> Notebook:
         if Path(str(path)).name.startswith("b-"):
             assert release.wait(20), "the test never released the loader"
-        return real_load(path)
+        return real_load(path, **options)
 
     monkeypatch.setattr(library_module, "load", held_load)
     app = library_app(notes_dir)

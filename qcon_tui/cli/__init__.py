@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from .browse import build_browse_parser, cmd_browse
-from .common import PROG, DataError, Handler, Parser, UsageError, add_version, err, tell_layout
+from .common import PROG, DataError, Handler, Parser, UsageError, add_version, err
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -76,12 +76,10 @@ def _dispatch(argv: Sequence[str]) -> int:
         if args.command is None:
             parser.print_help()
             return 0
-        tell_layout(args)
         return handlers[args.command](args)
     if argv and argv[0] == "--version":
         build_parser()[0].parse_args(["--version"])
     args = build_browse_parser().parse_args(argv)
-    tell_layout(args)
     return cmd_browse(args, commands=COMMANDS)
 
 

@@ -25,12 +25,14 @@ from .common import (
     add_layout,
     add_version,
     collector_paused,
+    layout_of,
     notes_path,
     own_copy_hint,
 )
 
 if TYPE_CHECKING:
     from ..cache import ModelCache, Opened
+    from ..formats.layout import Layout
     from ..library import Library, LibraryEntry
     from ..model import Notebook, Talk
 
@@ -46,7 +48,9 @@ class Start:
     opened: Opened | list[Opened] | None = None
 
 
-def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = True) -> Start:
+def resolve_start(
+    path: str | None, talk: str | None = None, *, cache: bool = True, layout: Layout | None = None
+) -> Start:
     """Load the notes at `path` (None: the default notes, see `notes_path`); find the `talk` to show first.
 
     A directory opens as a library: its first readable file now (a directory with
@@ -62,7 +66,7 @@ def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = Tr
     loader: Iterable[LibraryEntry] | None = None
     opened: Opened | list[Opened] | None = None
     if path is not None and os.path.isdir(path):
-        source, first, loader = start_library(path, _default_cache if cache else None)
+        source, first, loader = start_library(path, _default_cache if cache else None, layout=layout)
         opened = [first.opened] if first.opened is not None else []
         if talk:
             for entry in loader:
@@ -76,12 +80,12 @@ def resolve_start(path: str | None, talk: str | None = None, *, cache: bool = Tr
             if cache and _worth_caching(target):
                 from ..cache import default_cache, open_notes
 
-                opened = open_notes(target, default_cache)
+                opened = open_notes(target, default_cache, layout=layout)
                 source = opened.notebook
             else:
                 from .. import load
 
-                source = load(target)
+                source = load(target, layout=layout)
     start: Talk | None = None
     if talk:
         notebooks = source.notebooks if isinstance(source, Library) else (source,)
@@ -153,9 +157,10 @@ def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
     # The collector stays off until the browser's first frame is up: the imports, the
     # notes and the first frame's widgets are all kept, so its passes would find
     # nothing to free and only delay the frame.
+    layout = layout_of(args)
     with collector_paused() as resume:
         with _reading_note(path):
-            start = resolve_start(path, args.talk, cache=not args.no_cache)
+            start = resolve_start(path, args.talk, cache=not args.no_cache, layout=layout)
         from ..tui.app import QconApp
 
         app = QconApp(
@@ -166,6 +171,7 @@ def cmd_browse(args: argparse.Namespace, commands: Iterable[str] = ()) -> int:
             read_only=args.read_only,
             loader=start.loader,
             opened=start.opened,
+            layout=layout,
             on_first_frame=resume,
         )
         # Everything made so far (the modules, the notes) lives as long as the process:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
     from rich.console import Console
 
+    from ..formats.layout import Layout
     from ..library import Library
     from ..model import Diagnostic, Notebook, Talk
 
@@ -107,13 +108,12 @@ def add_layout(parser: argparse.ArgumentParser) -> None:
         )
 
 
-def tell_layout(args: argparse.Namespace) -> None:
-    """Pass `--days`/`--talks` from the command line on to the Markdown reader."""
-    from ..formats.layout import Layout, tell
+def layout_of(args: argparse.Namespace) -> Layout | None:
+    """The `--days`/`--talks` given on the command line, to pass to loading; None when neither was."""
+    from ..formats.layout import Layout
 
     layout = Layout(getattr(args, "days", None), getattr(args, "talks", None))
-    if layout:
-        tell(layout)
+    return layout or None
 
 
 def add_talk(parser: argparse.ArgumentParser) -> None:
@@ -189,8 +189,10 @@ def own_copy_hint(path: str) -> Iterator[None]:
         raise
 
 
-def load_notebook(path: str | None) -> Notebook:
+def load_notebook(path: str | None, layout: Layout | None = None) -> Notebook:
     """Load `path` (the default notes when None, see `notes_path`) and report problems that do not stop it.
+
+    `layout` is the command line's `--days`/`--talks` (see `layout_of`).
 
     A sidecar file that failed to read (an error diagnostic from another file) is
     worth one warning line; the notes themselves still loaded. A directory is refused
@@ -204,24 +206,24 @@ def load_notebook(path: str | None) -> Notebook:
         reads = "list, search, export and topics read a directory"
         raise NotesError(f"is a directory; this command reads one notes file ({reads})", path)
     with collector_paused(), own_copy_hint(path):
-        notebook = load(path)
+        notebook = load(path, layout=layout)
     warn_sidecar_errors((notebook,))
     return notebook
 
 
-def load_notes(path: str | None) -> Notebook | Library:
+def load_notes(path: str | None, layout: Layout | None = None) -> Notebook | Library:
     """A notebook for a notes file (as `load_notebook`: None is the default), a `Library` for a directory.
 
     Each file of the directory that fails to read is one warning line and is skipped;
     a directory with no readable notes file at all is bad data (exit 1).
     """
     if path is None or not os.path.isdir(path):
-        return load_notebook(path)
+        return load_notebook(path, layout)
     from ..library import NOTES_SUFFIXES, load_library
     from ..words import plural
 
     with collector_paused():
-        library = load_library(path)
+        library = load_library(path, layout=layout)
     for failure in library.failures:
         warn(str(failure))
     warn_sidecar_errors(library.notebooks)

@@ -21,6 +21,7 @@ from .common import (
     cut_to,
     emit,
     find_talk,
+    layout_of,
     load_notebook,
     load_notes,
     notes_path,
@@ -38,7 +39,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     """Print the outline: days and their talks (for a directory, of each notes file)."""
     from ..model import Notebook
 
-    notes = load_notes(args.path)
+    notes = load_notes(args.path, layout_of(args))
     if args.json:
         from ..formats.serialize import notebook_to_dict
 
@@ -80,7 +81,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Print one talk, rendered the way the browser's note pane shows it."""
-    notebook = load_notebook(args.path)
+    notebook = load_notebook(args.path, layout_of(args))
     talk = find_talk(notebook, args.talk)
     from ..render import render_talk
 
@@ -100,7 +101,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     from ..model import Notebook
 
-    notes = load_notes(args.path)
+    notes = load_notes(args.path, layout_of(args))
     found: list[tuple[Notebook | None, Hit]]
     if isinstance(notes, Notebook):
         from ..search import SearchIndex
@@ -173,7 +174,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     from ..model import Notebook
 
-    notes = load_notes(args.path)
+    notes = load_notes(args.path, layout_of(args))
     if not isinstance(notes, Notebook):
         text = _export_library(notes, args.format)
     elif args.format == "json":
@@ -246,7 +247,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             source = str(found)
         try:
             with own_copy_hint(source):
-                notebook = load(source)
+                notebook = load(source, layout=layout_of(args))
         except NotesError as error:
             print(f"{shown}:{error.line or 1}: error: {error.message}")
             errors += 1

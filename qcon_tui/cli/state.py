@@ -19,12 +19,14 @@ from .common import (
     add_path,
     add_talk,
     find_talk,
+    layout_of,
     load_notebook,
     warn,
     write_output,
 )
 
 if TYPE_CHECKING:
+    from ..formats.layout import Layout
     from ..model import Notebook
     from ..state import StateStore
 
@@ -37,11 +39,11 @@ def _note(message: str) -> None:
     print(f"qcon-tui: note: {message}", file=sys.stderr)
 
 
-def _open(path: str | None) -> tuple[Notebook, StateStore]:
-    """Load the notes and their state, reconciled, printing warnings and moves."""
+def _open(path: str | None, layout: Layout | None) -> tuple[Notebook, StateStore]:
+    """Load the notes (read with `layout`) and their state, reconciled, printing warnings and moves."""
     from ..state import StateError, StateStore
 
-    notebook = load_notebook(path)
+    notebook = load_notebook(path, layout)
     store: StateStore | None = None
     try:
         store = StateStore.for_notebook(notebook)
@@ -73,7 +75,7 @@ def _change(store: StateStore, action: Callable[[], Any]) -> Any:
 def cmd_star(args: argparse.Namespace) -> int:
     """Star a talk."""
 
-    notebook, store = _open(args.path)
+    notebook, store = _open(args.path, layout_of(args))
     talk = find_talk(notebook, args.talk)
     _change(store, lambda: store.star(talk))
     print(f"starred: {talk.title} [{talk.id}]")
@@ -83,7 +85,7 @@ def cmd_star(args: argparse.Namespace) -> int:
 def cmd_unstar(args: argparse.Namespace) -> int:
     """Remove a talk's star."""
 
-    notebook, store = _open(args.path)
+    notebook, store = _open(args.path, layout_of(args))
     talk = find_talk(notebook, args.talk)
     _change(store, lambda: store.unstar(talk))
     print(f"unstarred: {talk.title} [{talk.id}]")
@@ -116,7 +118,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         if not text.strip():
             # An empty pipe (`</dev/null`, a failed command) must not wipe a note by accident.
             raise UsageError("the note text is empty; to remove the note, use --clear")
-    notebook, store = _open(args.path)
+    notebook, store = _open(args.path, layout_of(args))
     talk = find_talk(notebook, args.talk)
     state = _change(store, lambda: store.set_annotation(talk, text, append=args.append))
     verb = "appended to note" if args.append else ("annotated" if state.annotation else "cleared note")
@@ -182,7 +184,7 @@ def cmd_takeaways(args: argparse.Namespace) -> int:
     import json
 
 
-    notebook, store = _open(args.path)
+    notebook, store = _open(args.path, layout_of(args))
     entries = takeaway_entries(notebook, store)
     if args.format == "json":
         write_output(json.dumps(entries, indent=2, ensure_ascii=False) + "\n", args.output)
@@ -198,7 +200,7 @@ def cmd_where(args: argparse.Namespace) -> int:
     """Print the path of the state file for the notes."""
     from ..state import state_path_for
 
-    notebook = load_notebook(args.path)
+    notebook = load_notebook(args.path, layout_of(args))
     if not notebook.source:
         raise DataError("the notes have no file path to keep state for")
     print(state_path_for(notebook.source))

@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ..words import plural
-from .common import DEFAULT_NOTES_HELP, Handler, UsageError, add_json, load_notes
+from .common import DEFAULT_NOTES_HELP, Handler, UsageError, add_json, layout_of, load_notes
 
 if TYPE_CHECKING:
     from ..topics import TalkRef, Topic
@@ -66,7 +66,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    notes = load_notes(args.path)
+    notes = load_notes(args.path, layout_of(args))
     library = not isinstance(notes, Notebook)
     found = topics(notes, limit=args.limit)
     if args.json:

@@ -11,9 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..fsutil import FileTooLargeError, NotRegularFileError, read_regular
 from ..model import Notebook, clean
+
+if TYPE_CHECKING:
+    from .layout import Layout
 
 #: Files larger than this are refused rather than read into memory.
 MAX_BYTES = 256 * 1024 * 1024
@@ -141,14 +145,17 @@ def detect_format(path: str | os.PathLike[str], text: str) -> str:
     return "text"
 
 
-def parse(text: str, fmt: str, path: str | None = None) -> Notebook:
+def parse(text: str, fmt: str, path: str | None = None, layout: Layout | None = None) -> Notebook:
     """Parse already-decoded `text` in format `fmt` ("text", "markdown" or "yaml").
+
+    `layout` says which headings of a Markdown file are days and talks (the other
+    formats say so themselves); None lets the reader guess.
 
     Structure nested deeper than Python's stack, or text too large for memory, is a
     `NotesError` like any other bad input, never an internal error.
     """
     try:
-        return _check_talk_sizes(_parse(text, fmt, path), path)
+        return _check_talk_sizes(_parse(text, fmt, path, layout), path)
     except RecursionError:
         raise NotesError("the notes are nested too deeply to read", path) from None
     except MemoryError:
@@ -176,7 +183,7 @@ def _too_much(what: str, size: int) -> str:
     )
 
 
-def _parse(text: str, fmt: str, path: str | None) -> Notebook:
+def _parse(text: str, fmt: str, path: str | None, layout: Layout | None) -> Notebook:
     if fmt == "yaml":
         from .yamlfmt import read_yaml
 
@@ -184,27 +191,28 @@ def _parse(text: str, fmt: str, path: str | None) -> Notebook:
     if fmt == "markdown":
         from .markdown import read_markdown
 
-        return read_markdown(text, path)
+        return read_markdown(text, path, layout)
     from .text import read_text_notes
 
     return read_text_notes(text, path)
 
 
-def load(path: str | os.PathLike[str]) -> Notebook:
+def load(path: str | os.PathLike[str], *, layout: Layout | None = None) -> Notebook:
     """Read a notes file of any supported format into a `Notebook`.
 
     A `NAME.schedule.yaml` beside `NAME.txt` adds speakers, times and rooms to the
-    talks; a schedule that cannot be read only adds an error diagnostic.
+    talks; a schedule that cannot be read only adds an error diagnostic. `layout`
+    (`--days`/`--talks`) overrides the guess of a Markdown file's days and talks.
     """
-    return load_data(path, read_bytes(path))
+    return load_data(path, read_bytes(path), layout)
 
 
-def load_data(path: str | os.PathLike[str], data: bytes) -> Notebook:
+def load_data(path: str | os.PathLike[str], data: bytes, layout: Layout | None = None) -> Notebook:
     """Like `load`, from the file's bytes already read (the schedule beside it is still read)."""
     from .sidecar import schedule_path_for
 
     text = decode(data, str(path))
-    notebook = parse(text, detect_format(path, text), str(path))
+    notebook = parse(text, detect_format(path, text), str(path), layout)
     schedule = schedule_path_for(path)
     if schedule is None:
         return notebook

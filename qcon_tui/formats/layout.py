@@ -1,8 +1,9 @@
 """How the user says a Markdown file is laid out, when the guess is wrong: `--days h1 --talks h2`.
 
 Kept apart from the structure step so the command line can hold a layout without
-importing the Markdown parser. A layout told on the command line applies to every
-Markdown file the process opens (front matter `days:`/`talks:` does the same per file).
+importing the Markdown parser. A layout is an argument of loading (`formats.load(path,
+layout=...)`), passed from the command line to the Markdown reader, and part of the
+cache key of a file read with it; front matter `days:`/`talks:` does the same per file.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ class Layout:
     def __bool__(self) -> bool:
         return self.days is not None or self.talks is not None
 
-
 def layout_level(value: str | None) -> int | None:
     """The heading level a layout value names (`bold` is the bold-title level); 0 for none."""
     if value is None:
@@ -38,16 +38,3 @@ def layout_level(value: str | None) -> int | None:
         return BOLD_LEVEL
     return int(value[1])
 
-
-_TOLD = Layout()
-
-
-def tell(layout: Layout) -> None:
-    """Use `layout` for every Markdown file read from now on (the command line's overrides)."""
-    global _TOLD
-    _TOLD = layout
-
-
-def told() -> Layout:
-    """The layout given on the command line (empty when none was)."""
-    return _TOLD

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..model import Block, Code, Diagnostic, Heading, ListBlock, Notebook, Paragraph, Speaker, assign_ids
-from .layout import LAYOUT_VALUES, Layout, told
+from .layout import LAYOUT_VALUES, Layout
 from .markdown_meta import fact, parse_speakers, split_time_prefix, time_only
 from .markdown_tokens import BOLD_LEVEL, Node, parse_nodes, prepass, shift
 from .sniff import looks_like_markdown as looks_like_markdown  # re-exported
@@ -72,7 +72,7 @@ def _front_matter(lines: list[str], diagnostics: list[Diagnostic]) -> tuple[dict
 
 
 def _layout(meta: dict, given: Layout | None, diagnostics: list[Diagnostic]) -> Layout:
-    """The layout told on the command line, else in front matter (`days:`, `talks:`)."""
+    """The layout `given` (from the command line), else told in front matter (`days:`, `talks:`)."""
     layout = Layout()
     for key in ("days", "talks"):
         value = meta.get(key)
@@ -87,7 +87,7 @@ def _layout(meta: dict, given: Layout | None, diagnostics: list[Diagnostic]) -> 
                     1, f"front matter {key}: {value!r} is not one of {', '.join(LAYOUT_VALUES)}; ignored"
                 )
             )
-    given = given if given is not None else told()
+    given = given or Layout()
     return Layout(given.days or layout.days, given.talks or layout.talks)
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from ..cache import Opened
+    from ..formats.layout import Layout
 
 #: Textual's palette commands that write files; read-only drops them.
 WRITING_SYSTEM_COMMANDS = frozenset({"Screenshot"})
@@ -62,6 +63,7 @@ class QconApp(App[int]):
         loader: Iterable[LibraryEntry] | None = None,
         opened: Opened | Sequence[Opened] | None = None,
         on_first_frame: Callable[[], None] | None = None,
+        layout: Layout | None = None,
     ) -> None:
         """Browse `notebook`, or a library; `loader` yields the library's files still to read.
 
@@ -69,12 +71,19 @@ class QconApp(App[int]):
         choice, and `read_only` (for serving to others) writes nothing and never leaves
         to a shell or an editor. `opened` carries the cache's indexes of the notes, if any.
         `on_first_frame` is called once the first frame is on screen (the command line
-        turns the garbage collector back on there).
+        turns the garbage collector back on there). `layout` (`--days`/`--talks`) reads
+        the notes again the same way when they change on disk.
         """
         super().__init__(**app_options())
         register_themes(self)
         self._browser = BrowserScreen(
-            notebook, talk=talk, search=search, read_only=read_only, loader=loader, opened=opened
+            notebook,
+            talk=talk,
+            search=search,
+            read_only=read_only,
+            loader=loader,
+            opened=opened,
+            layout=layout,
         )
         self.title = window_title(notebook)
         self._theme_request = theme

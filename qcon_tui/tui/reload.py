@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.message import Message
 
+    from ..formats.layout import Layout
+
 __all__ = ["NotesWatcher", "carry_selection", "load_again", "poll", "run_editor", "window_title"]
 
 Item = Notebook | Day | Talk
@@ -30,10 +32,11 @@ Item = Notebook | Day | Talk
 class NotesWatcher:
     """Remembers the stamp of the notes file as last read, and says when it changed."""
 
-    def __init__(self, path: str, *, shown: bool = True) -> None:
+    def __init__(self, path: str, *, shown: bool = True, layout: Layout | None = None) -> None:
         """Watch `path`; `shown=False` when the notes on screen are not read from it yet
-        (the first look then counts as a change, so they are)."""
+        (the first look then counts as a change, so they are). `layout` is how it is read."""
         self.path = path
+        self.layout = layout
         self.stamp = file_stamp(path) if shown else None
 
     def changed(self) -> bool:
@@ -80,13 +83,13 @@ def carry_selection(old: Notebook, new: Notebook, item: object) -> Item:
     return new
 
 
-def load_again(path: str) -> NotesReloaded | NotesReloadFailed:
-    """Read the notes file again (in a worker thread): the notebook, or why it cannot be read."""
+def load_again(path: str, layout: Layout | None = None) -> NotesReloaded | NotesReloadFailed:
+    """Read the notes file again with `layout` (in a worker thread): the notebook, or why it cannot."""
     from .. import load
     from ..formats import NotesError
 
     try:
-        return NotesReloaded(load(path))
+        return NotesReloaded(load(path, layout=layout))
     except NotesError as error:
         return NotesReloadFailed(error)
 
@@ -99,7 +102,7 @@ def poll(watcher: NotesWatcher | None, state: LazyStore | None) -> list[Message]
     """
     found: list[Message] = []
     if watcher is not None and watcher.changed():
-        found.append(load_again(watcher.path))
+        found.append(load_again(watcher.path, watcher.layout))
     refreshed: StateChanged | None = refresh_state(state) if state is not None else None
     if refreshed is not None:
         found.append(refreshed)

@@ -161,7 +161,7 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
             self.run_worker(self._first_run_hint, thread=True, group="hint", exit_on_error=False)
         # Live reload: one notes file only (`e` may have pointed it at your copy already).
         if self.notebook.source and not self.in_library and self._watcher is None:
-            self._watcher = NotesWatcher(self.notebook.source)
+            self._watcher = NotesWatcher(self.notebook.source, layout=self._layout)
         self.set_interval(POLL_INTERVAL, self.check_for_changes)
 
     def _first_run_hint(self) -> None:

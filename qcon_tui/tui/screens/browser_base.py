@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from ...cache import Opened
+    from ...formats.layout import Layout
     from ...topics import Topic
 
 #: Below this many columns the tree hides (and `b` brings it back).
@@ -76,14 +77,17 @@ class BrowserBase(Screen[None]):
         read_only: bool = False,
         loader: Iterable[LibraryEntry] | None = None,
         opened: Opened | Sequence[Opened] | None = None,
+        layout: Layout | None = None,
     ) -> None:
         """Browse `source`; `loader` yields a library's files still to read; `opened` says
-        how the notes file was read through the cache (its index, or where to store one)."""
+        how the notes file was read through the cache (its index, or where to store one);
+        `layout` is how the notes file is read again when it changes."""
         super().__init__()
         self.session = BrowserSession(source, read_only=read_only, opened=opened)
         self._state = LazyStore(self.session.notebook)
         self._read_timer: Timer | None = None
         self._watcher: NotesWatcher | None = None
+        self._layout = layout
         #: A look at the files is under way (see `check_for_changes`).
         self._polling = False
         self._start_talk = talk

@@ -156,7 +156,7 @@ class LiveNotes(BrowserBase):
             markup=False,
         )
         # The notes on screen were read from the bundled file: the next look reads the copy.
-        self._watcher = NotesWatcher(str(copy), shown=False)
+        self._watcher = NotesWatcher(str(copy), shown=False, layout=self._layout)
         self._edit(str(copy))
 
     def check_for_changes(self) -> None:

@@ -92,3 +92,57 @@ def test_the_collector_pause_can_end_early_and_never_turns_on_a_collector_that_w
         assert not gc.isenabled()
     finally:
         (gc.enable if was_enabled else gc.disable)()
+
+
+async def test_the_app_tells_when_the_index_is_built_and_not_when_it_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The command line freezes the built index out of the collector: the hook runs once it exists."""
+    built: list[bool] = []
+    app = make_app(on_index_built=lambda: built.append(app.browser.session.index_ready()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "j", "a", "v", "a")
+        await settle(pilot)
+    assert built == [True]
+
+    from qcon_tui.tui.session import BrowserSession
+
+    def broken(self: BrowserSession) -> None:
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(BrowserSession, "ensure_index", broken)
+    failed: list[str] = []
+    app = make_app(on_index_built=lambda: failed.append("told"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "j", "a", "v", "a")
+        await settle(pilot)
+    assert failed == []
+
+
+def test_the_browser_command_freezes_the_built_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`qcon-tui` hands `gc.freeze` to the app as its index hook (and runs nothing here)."""
+    from qcon_tui.cli import main
+    from qcon_tui.tui import app as app_module
+
+    seen: dict[str, object] = {}
+
+    class Recorder:
+        return_code = 0
+
+        def __init__(self, *args: object, **options: object) -> None:
+            seen.update(options)
+
+        def run(self, **options: object) -> int:
+            return 0
+
+    frozen: list[str] = []
+    monkeypatch.setattr(app_module, "QconApp", Recorder)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append("freeze"))  # the test process keeps its collector
+    assert main([]) == 0
+    hook = seen["on_index_built"]
+    assert callable(hook)
+    frozen.clear()
+    hook()
+    assert frozen == ["freeze"]

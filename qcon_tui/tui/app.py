@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App, SystemCommand
 
 from ..library import Library, LibraryEntry
 from ..model import Notebook, Talk
+from .messages import IndexBuilt
 from .reload import window_title
 from .screens.browser import BrowserScreen
 from .screens.browser_base import NARROW_WIDTH
@@ -63,6 +65,7 @@ class QconApp(App[int]):
         loader: Iterable[LibraryEntry] | None = None,
         opened: Opened | Sequence[Opened] | None = None,
         on_first_frame: Callable[[], None] | None = None,
+        on_index_built: Callable[[], None] | None = None,
         layout: Layout | None = None,
     ) -> None:
         """Browse `notebook`, or a library; `loader` yields the library's files still to read.
@@ -71,8 +74,9 @@ class QconApp(App[int]):
         choice, and `read_only` (for serving to others) writes nothing and never leaves
         to a shell or an editor. `opened` carries the cache's indexes of the notes, if any.
         `on_first_frame` is called once the first frame is on screen (the command line
-        turns the garbage collector back on there). `layout` (`--days`/`--talks`) reads
-        the notes again the same way when they change on disk.
+        turns the garbage collector back on there); `on_index_built` each time the search
+        index has been built (it freezes the long-lived index out of the collector).
+        `layout` (`--days`/`--talks`) reads the notes again the same way when they change.
         """
         super().__init__(**app_options())
         register_themes(self)
@@ -88,6 +92,7 @@ class QconApp(App[int]):
         self.title = window_title(notebook)
         self._theme_request = theme
         self._on_first_frame = on_first_frame
+        self._on_index_built = on_index_built
         self._choose_theme()
 
     @property
@@ -111,6 +116,12 @@ class QconApp(App[int]):
         if self._on_first_frame is not None:
             self._on_first_frame()
         self._browser.start_background()
+
+    @on(IndexBuilt)
+    def _index_built(self, message: IndexBuilt) -> None:
+        """The browser built its index (the message bubbles up from the screen): tell whoever asked."""
+        if message.error is None and self._on_index_built is not None:
+            self._on_index_built()
 
     def _choose_theme(self) -> None:
         """Set the theme before the first stylesheet pass, so it is not computed twice."""

@@ -122,6 +122,6 @@ def test_the_import_reader_sees_relative_and_lazy_imports(tmp_path: Path) -> Non
     module = PACKAGE / "tui" / "screens" / "browser.py"
     seen = imports_of(module)
     assert "qcon_tui.tui.session" in seen  # `from ..session import ...`
-    assert "qcon_tui.tui.screens.topics" in seen  # imported inside a method
+    assert "qcon_tui.tui.screens.help" in seen  # imported inside a method
     assert "textual.app" in seen
     assert imports_of(PACKAGE / "cli" / "browse.py") >= {"qcon_tui.tui.app", "qcon_tui.cli.common"}

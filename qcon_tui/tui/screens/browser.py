@@ -2,8 +2,10 @@
 
 A thin layer over a `BrowserSession`: keys and widget messages become calls on the
 session, and what it decides becomes widget updates. The screen's state and widget
-getters are in `browser_base.py`; your stars and notes, and editing and live reload,
-are layers of their own in `browser_layers.py`. `selected` (the notebook, a day
+getters are in `browser_base.py`; the other concerns are layers of their own: your
+stars and notes, and editing and live reload (`browser_layers.py`), searching and its
+results (`browser_search.py`), a library's files loading and what the tree lists (a
+topic, a filter, speakers, order: `browser_tree.py`). `selected` (the notebook, a day
 or a talk) and `match_index` (the search match stepped to) are reactives whose
 watchers move the tree's cursor and redraw the pane. Slow work runs in thread
 workers (search, state changes, reloading, a library's files), which report back
@@ -12,29 +14,20 @@ with the messages of `tui.messages`.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
-from functools import partial
-from typing import TYPE_CHECKING
-
-from textual import events, on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.widgets import Header, Input, OptionList, Static, Tree
-from textual.worker import get_current_worker
+from textual.widgets import Header, Input, Static, Tree
 
-from ...formats import NotesError
-from ...library import Library, LibraryEntry, same_title_names
+from ...library import Library, same_title_names
 from ...model import Talk
 from ...render import position_label
-from ...words import plural
-from ..messages import LibraryEntryLoaded, LibraryLoaded, NotesReloaded, SearchDone
+from ..messages import NotesReloaded
 from ..personal import first_time, reconcile
 from ..reload import NotesWatcher, carry_selection, window_title
-from ..session import NO_TOPIC, Item, NoTopic, TalkFilter, TalkHit
+from ..session import Item
 from ..widgets.key_footer import KeyFooter
 from ..widgets.note_pane import NotePane
 from ..widgets.results_list import ResultsList
@@ -42,13 +35,7 @@ from ..widgets.search_input import SearchInput
 from ..widgets.talk_tree import NOTED, STAR, UNREAD, TalkMarks, TalkTree
 from .browser_base import WRITING_ACTIONS
 from .browser_layers import LiveNotes, YourLayer
-from .browser_search import SearchLayer
-
-if TYPE_CHECKING:
-    from textual.widget import Widget
-
-    from ...topics import Topic
-    from .topics import TopicsScreen
+from .browser_tree import LibraryLoading, TreeListing
 
 #: How often (seconds) the notes file and the state file are checked for changes.
 POLL_INTERVAL = 0.5
@@ -64,15 +51,7 @@ TALK_GROUP = Binding.Group("talk", compact=True)
 MATCH_GROUP = Binding.Group("match", compact=True)
 
 
-def loading_label(entry: LibraryEntry) -> Content:
-    """ "Loaded 3/40 · qcon-2017.md": how far the loader is, and the file it read last."""
-    return Content.assemble(
-        f"Loaded {entry.index + 1}/{entry.total}",
-        (f" · {os.path.basename(entry.path)}", "dim"),
-    )
-
-
-class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
+class BrowserScreen(YourLayer, LiveNotes, LibraryLoading, TreeListing):
     """Browse a notebook (or a library): pick talks in the tree, read them, search them."""
 
     CSS_PATH = "browser.tcss"
@@ -194,9 +173,6 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
         self.session.match_index = index
         self._show()
 
-    def watch_talk_filter(self, talk_filter: TalkFilter) -> None:
-        self.session.talk_filter = talk_filter
-
     # ------------------------------------------------------------------ widgets → state
 
     @on(TalkTree.ItemHighlighted)
@@ -214,142 +190,10 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
             self.selected = event.item
             self.focus_now(self.note_pane)
 
-    @on(Input.Changed, "#search")
-    def search_as_you_type(self, event: Input.Changed) -> None:
-        """Every keystroke starts a search (the newest one wins)."""
-        self.session.edit_query(event.value)
-        if event.value.strip():
-            self.run_search(event.value)
-        else:
-            self.workers.cancel_group(self, "search")
-            self._end_search()
-
-    @on(SearchInput.Step)
-    def step_results(self, event: SearchInput.Step) -> None:
-        self.results_list.step(event.delta)
-
-    @on(Input.Submitted, "#search")
-    def open_highlighted_result(self) -> None:
-        hit = self.results_list.highlighted_hit()
-        if hit is not None:
-            self.open_hit(hit)
-
-    @on(OptionList.OptionSelected, "#results")
-    def open_selected_result(self, event: OptionList.OptionSelected) -> None:
-        hits = self.results_list.hits
-        if 0 <= event.option_index < len(hits):
-            self.open_hit(hits[event.option_index])
-
-    # ------------------------------------------------------------------ search
-
-    @on(SearchDone)
-    def show_results(self, message: SearchDone) -> None:
-        """Show fresh results; results for a query that is no longer typed are dropped."""
-        if message.query != self.session.query:
-            return
-        hits = self.session.within_topic(message.hits)
-        topic = self.session.topic
-        self.session.show_hits(hits)
-        results = self.results_list
-        results.border_subtitle = Content(f"in topic: {topic.term}") if topic is not None else None
-        results.show_hits(hits, message.query)
-        results.display = True
-        self._show_count(len(hits))
-        self.talk_tree.mark_hits([hit.talk for hit in hits])
-        self._show()
-        self._refresh_match_keys()
-
-    def _end_search(self) -> None:
-        self.session.end_search()
-        results = self.results_list
-        results.clear_options()
-        results.hits = []
-        results.display = False
-        self._show_count(None)
-        self.talk_tree.mark_hits(None)
-        self.match_index = None
-        self._show()
-        self._refresh_match_keys()
-
-    def _refresh_match_keys(self) -> None:
-        """Refresh the keys only when `n N` come or go: a refresh rebuilds the footer, and a
-        search that keeps or keeps lacking matches in the talk on screen changes no key."""
-        shown = bool(self.session.spans_for(self.selected))
-        if shown != self._match_keys_shown:
-            self.refresh_bindings()
-
-    def refresh_bindings(self) -> None:
-        """Refresh the keys (and remember whether `n N` were offered)."""
-        self._match_keys_shown = bool(self.session.spans_for(self.selected))
-        super().refresh_bindings()
-
-    def _show_count(self, count: int | None) -> None:
-        """ "12 talks" at the foot while a search shows results (None: no search); else the
-        topic the tree is filtered by, if any ("topic: serverless")."""
-        label = self.query_one("#search-count", Static)
-        topic = self.topic
-        label.set_class(count is not None or topic is not None, "-shown")
-        if count is not None:
-            label.update("no talks" if count == 0 else plural(count, "talk"))
-        else:
-            label.update(f"topic: {topic.term}" if topic is not None else "")
-
-    def open_hit(self, hit: TalkHit) -> None:
-        """Show the hit's talk with its matches lit, scrolled to the first one."""
-        self.session.open_hit(hit)
-        self.selected = hit.talk
-        self.match_index = 0
-        self.focus_now(self.note_pane)
-
     def open_talk(self, talk: Talk) -> None:
         """Show `talk` (from the palette) and move to its notes."""
         self.selected = talk
         self.focus_now(self.note_pane)
-
-    # ------------------------------------------------------------------ library
-
-    @work(thread=True, group="library", exit_on_error=False)
-    def load_library(self, entries: Iterable[LibraryEntry]) -> None:
-        """Read the library's remaining files in a thread; each is posted up as it is read."""
-        worker = get_current_worker()
-        error: str | None = None
-        try:
-            for entry in entries:
-                if worker.is_cancelled:
-                    return
-                self.post_message(LibraryEntryLoaded(entry))
-        except NotesError as problem:  # the directory itself could not be listed
-            error = str(problem)
-        self.post_message(LibraryLoaded(error))
-
-    @on(LibraryEntryLoaded)
-    def add_loaded_notebook(self, message: LibraryEntryLoaded) -> None:
-        """A file of the library was read: its conference joins the tree (or its failure is told)."""
-        entry = message.entry
-        if self.session.directory is None:
-            return
-        select = self.session.add_entry(entry)
-        self.loading_line.update(loading_label(entry))
-        if entry.notebook is None:
-            self._report_failure(entry.failure.label if entry.failure else entry.path)
-            return
-        self.talk_tree.add_notebook(entry.notebook)
-        self.results_list.names = same_title_names(self.library.notebooks)
-        if select is not None:
-            self.selected = select
-        if self.session.query.strip():
-            self.run_search(self.session.query)  # the results take in the new notebook
-
-    @on(LibraryLoaded)
-    def finish_loading(self, message: LibraryLoaded) -> None:
-        """Every file is read: the progress line goes and the search index is completed."""
-        self.loading_line.display = False
-        if message.error:
-            self._report_failure(message.error)
-        self.build_index()
-
-    def _report_failure(self, text: str) -> None:
-        self.notify(text, title="Skipped: cannot read", severity="warning", timeout=8, markup=False)
 
     # ------------------------------------------------------------------ actions
 
@@ -446,52 +290,6 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
         elif tree.has_focus:
             self.focus_now(self.note_pane)
 
-    def action_topics(self) -> None:
-        """`t`: the topics view (found once for the notes browsed); choosing one filters the tree."""
-        if len(self.app.screen_stack) > 1:
-            raise SkipAction()
-        from .topics import TopicsScreen
-
-        source = self.session.topic_source
-        screen = TopicsScreen(source, self.session.cached_topics(), active=self.topic)
-        self.app.push_screen(screen, partial(self._topics_closed, screen))
-
-    def _topics_closed(self, screen: TopicsScreen, chosen: Topic | NoTopic | None) -> None:
-        """The topics view closed: keep what it found for next time; filter by the topic
-        chosen, or show every talk again when "all talks" was (None: closed, no change)."""
-        if screen.found is not None:
-            self.session.topics = (screen.source, list(screen.found))
-        if chosen is not None and (chosen == NO_TOPIC or chosen is not self.topic):
-            self.filter_by_topic(None if isinstance(chosen, str) else chosen)
-
-    def filter_by_topic(self, topic: Topic | None) -> None:
-        """List only `topic`'s talks in the tree (None: every talk again).
-
-        The talk shown stays if the topic holds it, else the topic's first talk is shown.
-        The search box is left as it was: a search then looks inside the topic.
-        """
-        if topic is None:
-            ended = self.session.clear_topic()
-            self.topic = None
-            if ended is not None:
-                self.notify(f"Showing all talks (no longer only {ended.term})", timeout=3, markup=False)
-        else:
-            first = self.session.choose_topic(topic)
-            self.topic = topic
-            if first is not None:
-                self.selected = first
-            self.notify(
-                f"Showing the {plural(len(topic.talks), 'talk')} on {topic.term} (esc shows all)",
-                timeout=4,
-                markup=False,
-            )
-        self._show_count(len(self.results_list.hits) if self.results_list.display else None)
-        if self.session.query.strip():
-            self.run_search(self.session.query)  # the results keep to the topic
-        self.talk_tree.show_item(self.selected)
-        target: Widget = self.talk_tree if self.tree_visible else self.note_pane
-        self.focus_now(target)
-
     def action_help(self) -> None:
         """`?`: every key, grouped by where it works (from the search box too: `?` finds nothing)."""
         if len(self.app.screen_stack) > 1:
@@ -513,30 +311,6 @@ class BrowserScreen(YourLayer, LiveNotes, SearchLayer):
             ("Notes", [b for b in NotePane.BINDINGS if isinstance(b, Binding)]),
             ("Search box", [b for b in SearchInput.BINDINGS if isinstance(b, Binding)]),
         ]
-
-    def action_cycle_filter(self) -> None:
-        """`f`: list all talks, only starred ones, or only unread ones, in turn."""
-        self.talk_filter = self.session.next_filter()
-        count = len(self.talk_tree.listed_talks())
-        if self.talk_filter == "all":
-            self.notify("Showing all talks", timeout=2)
-        elif count:
-            self.notify(f"Showing {plural(count, f'{self.talk_filter} talk')} (f for more)", timeout=3)
-        else:
-            hint = " (s stars a talk)" if self.talk_filter == "starred" else ""
-            self.notify(f"No {self.talk_filter} talks{hint}", severity="warning", timeout=3)
-
-    def action_toggle_speakers(self) -> None:
-        """`w`: show who gives each talk beside its title in the tree, or not."""
-        self.show_speakers = not self.show_speakers
-
-    def action_toggle_order(self) -> None:
-        """`o`: list each day's talks by start time (where known), or as the file has them."""
-        self.schedule_order = not self.schedule_order
-        if self.schedule_order:
-            self.notify("Schedule order: timed talks by start time, the rest where they are", timeout=3)
-        else:
-            self.notify("File order", timeout=2)
 
     # ------------------------------------------------------------------ edit and live reload
 

@@ -1,8 +1,9 @@
 """The browser screen's foundation: its state, the widgets it drives, and what every part needs.
 
-`BrowserScreen` (`browser.py`) is built from this base and the layers of
-`browser_layers.py` (your stars and notes; editing and live reload), each a concern
-of its own. The base holds the session, the reactives the widgets are bound to,
+`BrowserScreen` (`browser.py`) is built from this base and its layers, each a concern
+of its own: `browser_layers.py` (your stars and notes; editing and live reload),
+`browser_search.py` (searching and its results) and `browser_tree.py` (a library's
+files loading; what the tree lists). The base holds the session, the reactives the widgets are bound to,
 typed getters for the widgets, and the few helpers all of them use.
 """
 

@@ -11,12 +11,10 @@ of these that applies). The browser hands them down as `marks`; `talk_filter`,
 `topic`, `schedule_order` and `show_speakers` are bound to the browser screen's state.
 
 Work follows what is on screen, not the size of the notes. A talk's node holds
-only its title: the gutter, the speakers and a search's dimming are drawn with the
-row (`row_label`), so a new star or a search repaints the rows shown rather than
-relabelling every node. A day's talks get their nodes when the day is first
-unfolded or one of its talks is shown; a notebook listing more than
-`UNFOLDED_TALKS` talks opens with its days folded, so its first frame does not
-wait for a hundred thousand nodes.
+only its title: its row is drawn with its marks by the base class (`tree_rows.py`).
+A day's talks get their nodes when the day is first unfolded or one of its talks
+is shown; a notebook listing more than `UNFOLDED_TALKS` talks opens with its days
+folded, so its first frame does not wait for a hundred thousand nodes.
 """
 
 from __future__ import annotations
@@ -25,7 +23,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -35,7 +32,7 @@ from textual.reactive import var
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ...library import Library, same_title_names
+from ...library import Library
 from ...model import Day, Notebook, Talk
 from ...ordering import schedule_order
 from .tree_homes import TalkHomes
@@ -47,6 +44,7 @@ from .tree_labels import TalkMarks as TalkMarks
 from .tree_labels import day_label as day_label
 from .tree_labels import notebook_label as notebook_label
 from .tree_labels import talk_label as talk_label
+from .tree_rows import TalkRows
 
 if TYPE_CHECKING:
     from ...topics import Topic
@@ -66,7 +64,7 @@ UNFOLDED_TALKS = 1000
 TreeItem = Library | Notebook | Day | Talk
 
 
-class TalkTree(Tree[object]):
+class TalkTree(TalkRows):
     """The notebook's (or library's) outline, with vim-style movement and search hits marked.
 
     It announces what its cursor is on with `ItemHighlighted` and what Enter chose with
@@ -125,14 +123,6 @@ class TalkTree(Tree[object]):
     """A topic chosen in the topics view: only its talks are listed (within `talk_filter`'s)."""
     schedule_order: var[bool] = var(False, init=False)
     """List each day's talks by start time (see `ordering.schedule_order`) instead of file order."""
-    show_speakers: var[bool] = var(False, init=False)
-    """Show the speakers after each title."""
-    marks: var[TalkMarks] = var(TalkMarks(), init=False)
-    """Stars and read marks, shown in the gutter."""
-
-    #: `id()` of the talks a search found (talk ids repeat across a library's notebooks);
-    #: a class default too, since the base class draws the root before `__init__` ends.
-    _hits: Collection[int] | None = None
 
     def __init__(self, notebook: Notebook | Library, *, id: str | None = None) -> None:
         super().__init__(Text(notebook.title or "notes"), data=notebook, id=id)
@@ -147,8 +137,7 @@ class TalkTree(Tree[object]):
         #: `id()` of the days whose talks have their nodes.
         self._filled: set[int] = set()
         self._hits = None
-        #: While a search shows: `id()` of a day or notebook → how many of its talks it found.
-        self._hit_counts: dict[int, int] = {}
+        self._hit_counts = {}
         #: Where each talk lives, found from the model (a folded day's talks have no nodes).
         self._homes = TalkHomes(self.notebooks)
         #: `id()` of the talks the filters let through, fixed when a filter was chosen
@@ -294,12 +283,6 @@ class TalkTree(Tree[object]):
         self._fill_under(node)
         node.expand()
 
-    def _label_width(self) -> int | None:
-        # A talk's row starts after two levels of guides (three in a library); the
-        # scrollbar takes a cell.
-        levels = 3 if isinstance(self.notebook, Library) else 2
-        return self.size.width - levels * self.guide_depth - 1 if self.size.width else None
-
     def _relabel_notebooks(self) -> None:
         """Label a library's notebooks again: a new one may share a title with one before."""
         names = self._notebook_names()
@@ -314,76 +297,6 @@ class TalkTree(Tree[object]):
         if visible is None:
             return None
         return sum(1 for day in notebook.days for talk in day.talks if _identity(talk) in visible)
-
-    def _notebook_names(self) -> dict[int, str]:
-        """File names for the notebooks of a library that share their title with another."""
-        if not isinstance(self.notebook, Library):
-            return {}
-        return same_title_names(self.notebook.notebooks)
-
-    def process_label(self, label: str | Text) -> Text:
-        """Take a one-line `Text` label as it is: every label here is one (never markup)."""
-        if isinstance(label, Text) and "\n" not in label.plain:
-            return label
-        return super().process_label(label)
-
-    def get_label_width(self, node: TreeNode[object]) -> int:
-        """A row's width from its label, mark gutter and toggle icon, without drawing it
-        (asked of every row; the speakers are left out, as the tree never scrolls sideways)."""
-        label = node.label
-        width = label.cell_len if isinstance(label, Text) else len(str(label))
-        if isinstance(node.data, Talk) and self.marks.gutter:
-            width += 2
-        return width + (len(self.ICON_NODE) if node.allow_expand else 0)
-
-    def row_label(self, node: TreeNode[object]) -> Text:
-        """`node`'s label as the tree draws it now: a talk with its marks (and speakers),
-        dimmed while a search shows that did not find it; while a search shows, days (and
-        a library's notebooks) count the talks it found."""
-        label = node.label
-        data = node.data
-        hits = self._hits
-        if isinstance(data, Talk):
-            missed = hits is not None and _identity(data) not in hits
-            return talk_label(
-                data, self.marks, speakers=self.show_speakers, missed=missed, width=self._label_width()
-            )
-        if hits is None or not isinstance(label, Text):
-            return label  # type: ignore[return-value]
-        if isinstance(data, Day | Notebook) and node is not self.root:
-            count = self._hit_counts.get(_identity(data), 0)
-            if isinstance(data, Day):
-                counted = day_label(data, count)
-            else:
-                counted = notebook_label(data, count, name=self._notebook_names().get(_identity(data)))
-            if count == 0:
-                counted.stylize("dim")
-            return counted
-        return label
-
-    def render_label(self, node: TreeNode[object], base_style: Style, style: Style) -> Text:
-        """Draw a row with its marks (see `row_label`), only for rows on screen, cut with
-        "…" where it would run past the tree's edge."""
-        text = super().render_label(node, base_style, style)
-        if self._hits is not None or isinstance(node.data, Talk):
-            shown = self.row_label(node)
-            if shown is not node.label:
-                body = shown.copy()
-                body.stylize(style)
-                head = text[: len(text) - len(node.label)] if len(text) > len(node.label) else Text()
-                text = Text.assemble(head, body)
-        room = self._room(node)
-        if room and text.cell_len > room:
-            text = text.copy()
-            text.truncate(max(1, room), overflow="ellipsis")
-        return text
-
-    def _room(self, node: TreeNode[object]) -> int:
-        """How many cells `node`'s label has: the tree's width less the guides before it."""
-        depth, parent = 0, node.parent
-        while parent is not None:
-            depth, parent = depth + 1, parent.parent
-        return self.scrollable_content_region.width - depth * self.guide_depth
 
     def _show_view(self) -> None:
         """Name a filter or an order other than the file's in the tree's top border."""
@@ -428,22 +341,6 @@ class TalkTree(Tree[object]):
     def watch_schedule_order(self, old: bool, new: bool) -> None:
         if old != new:
             self._populate()
-
-    def watch_show_speakers(self, old: bool, new: bool) -> None:
-        if old != new:
-            self._repaint_rows()
-
-    def watch_marks(self) -> None:
-        self._repaint_rows()
-
-    def _repaint_rows(self) -> None:
-        """Draw the rows on screen again: their marks are worked out as they are drawn.
-
-        Refreshing the root changes the cache key of every row (each row's path
-        starts at the root), so no row is drawn from its cache with old marks.
-        """
-        self.root.refresh()
-        self.refresh()
 
     def node_for(self, item: object) -> TreeNode[object] | None:
         """The node that carries `item` (the notebook, a day or a talk; a library is the root).

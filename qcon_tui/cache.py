@@ -21,8 +21,10 @@ layout has an entry of its own, beside the one of its default reading. The forma
             OFFS / DOCS / CODE  the index's posting buffers (see `search.IndexParts`),
                   the codes zlib-compressed
 
-Every read checks the magic, version, lengths and the checksum before a byte is
-used, and a damaged entry is deleted; writes go to a temp file in the same folder,
+Every read checks the magic, version and lengths before a byte is used, and
+bounds-checks every decode; the checksum (and the notes' own hash) are computed in
+threads meanwhile, and nothing decoded is handed out before both match. A damaged
+entry is deleted; writes go to a temp file in the same folder,
 fsynced, then renamed over the entry, so a reader never sees half a file and two
 writers never mix. The folder is kept under `MAX_BYTES` by dropping the entries used
 least recently. No UI imports. The rows inside the sections (blocks, talks) are
@@ -32,12 +34,15 @@ written and checked by `cache_rows`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import gc
 import hashlib
 import itertools
 import json
 import os
 import re
 import struct
+import threading
 import time
 import zlib
 from array import array
@@ -123,6 +128,27 @@ class SourceKey:
         }
 
 
+class _Digest:
+    """The SHA-256 of a buffer, computed in a thread while the caller goes on.
+
+    hashlib lets go of the GIL on big buffers, so on a second core the hash costs
+    the caller nothing until `value` waits for it.
+    """
+
+    def __init__(self, data: bytes | memoryview) -> None:
+        self._value = b""
+        self._thread = threading.Thread(target=self._run, args=(data,), name="qcon-tui-digest", daemon=True)
+        self._thread.start()
+
+    def _run(self, data: bytes | memoryview) -> None:
+        self._value = hashlib.sha256(data).digest()
+
+    def value(self) -> bytes:
+        """The digest (waits for the thread)."""
+        self._thread.join()
+        return self._value
+
+
 @dataclass(frozen=True)
 class Cached:
     """A cache hit: the notebook, and its search index ready to query."""
@@ -136,8 +162,13 @@ def source_key(
     data: bytes,
     schedule: str | os.PathLike[str] | None,
     layout: Layout | None = None,
+    *,
+    digest: str | None = None,
 ) -> SourceKey:
-    """The key of notes `data` read from `path` with `layout`, and the schedule file beside it if any."""
+    """The key of notes `data` read from `path` with `layout`, and the schedule file beside it if any.
+
+    `digest`, when given, is the SHA-256 of `data` already known (it is not hashed again).
+    """
     schedule_digest = None
     if schedule is not None:
         try:
@@ -147,7 +178,7 @@ def source_key(
     return SourceKey(
         os.path.realpath(path),
         len(data),
-        hashlib.sha256(data).hexdigest(),
+        hashlib.sha256(data).hexdigest() if digest is None else digest,
         None if schedule is None else os.path.realpath(schedule),
         schedule_digest,
         (layout.days, layout.talks) if layout else None,
@@ -179,10 +210,14 @@ class ModelCache:
         name = hashlib.sha256(f"{key.path}\0{__version__}{told}".encode("utf-8", "surrogatepass")).hexdigest()
         return self.folder / f"{name[:40]}{SUFFIX}"
 
-    def lookup(self, key: SourceKey, source: str | None = None) -> Cached | None:
+    def lookup(
+        self, key: SourceKey, source: str | None = None, *, digest: _Digest | None = None
+    ) -> Cached | None:
         """The notebook and index stored for `key`, or None (a damaged entry is removed).
 
-        `source` is the path as the caller named it (the notebook's `source`).
+        `source` is the path as the caller named it (the notebook's `source`). With
+        `digest` (the notes' hash, still being computed), `key.digest` is not used:
+        the entry is decoded meanwhile and used only if its digest is that one.
         """
         path = self.entry_path(key)
         try:
@@ -192,7 +227,9 @@ class ModelCache:
         except OSError:
             return None
         try:
-            cached = decode_entry(data, key, source)
+            cached = decode_entry(data, key, source, digest=digest)
+        except _Changed:
+            return None  # the entry is sound, the notes changed: it is replaced when they are stored
         except CacheError:
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -286,8 +323,17 @@ def encode_entry(key: SourceKey, notebook: Notebook, index: SearchIndex) -> byte
     return HEADER.pack(MAGIC, FORMAT_VERSION, len(sections), 0, len(payload), digest) + payload
 
 
-def _sections(data: bytes) -> dict[bytes, memoryview]:
-    """The sections of an entry, after checking its header, length and checksum."""
+class _Changed(CacheError):
+    """A sound entry built from other contents of the notes file."""
+
+
+def _sections(data: bytes) -> tuple[dict[bytes, memoryview], Callable[[], None]]:
+    """The sections of an entry after checking its header and lengths, and a check of its checksum.
+
+    The checksum is computed in a thread while the sections are decoded (every
+    decode checks its bounds anyway); the entry is used only after `verify()`
+    returns, which raises `CacheError` on a mismatch.
+    """
     if len(data) < HEADER.size:
         raise CacheError("truncated header")
     magic, version, count, _zero, length, digest = HEADER.unpack_from(data)
@@ -296,8 +342,12 @@ def _sections(data: bytes) -> dict[bytes, memoryview]:
     if length != len(data) - HEADER.size:
         raise CacheError("truncated or overlong")
     view = memoryview(data)[HEADER.size :]
-    if hashlib.sha256(view).digest() != digest:
-        raise CacheError("checksum mismatch")
+    computed = _Digest(view)
+
+    def verify() -> None:
+        if computed.value() != digest:
+            raise CacheError("checksum mismatch")
+
     sections: dict[bytes, memoryview] = {}
     at = 0
     for _ in range(count):
@@ -311,7 +361,7 @@ def _sections(data: bytes) -> dict[bytes, memoryview]:
         at += size
     if at != len(view):
         raise CacheError("trailing bytes")
-    return sections
+    return sections, verify
 
 
 def _inflate(body: memoryview) -> bytes:
@@ -336,26 +386,40 @@ def _clean_json(raw: bytes | memoryview) -> Any:
     return json.loads(text)
 
 
-def decode_entry(data: bytes, key: SourceKey, source: str | None = None) -> Cached:
+def decode_entry(
+    data: bytes, key: SourceKey, source: str | None = None, *, digest: _Digest | None = None
+) -> Cached:
     """The notebook and index in entry `data`, if it was built from `key`; else `CacheError`.
 
     `source` becomes the notebook's `source` (the path as the caller named it).
+    With `digest`, the notes' hash is that one (awaited once the rest is decoded),
+    not `key.digest`.
     """
+    paused = gc.isenabled()
+    gc.disable()  # the decode makes ~100k objects and no cycles: no collection passes meanwhile
     try:
-        return _decode(data, key, source)
+        return _decode(data, key, source, digest)
     except CacheError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, zlib.error, RecursionError) as error:
         raise CacheError(f"damaged entry: {error}") from None
+    finally:
+        if paused:
+            gc.enable()
 
 
-def _decode(data: bytes, key: SourceKey, source: str | None) -> Cached:
-    sections = _sections(data)
+def _decode(data: bytes, key: SourceKey, source: str | None, digest: _Digest | None) -> Cached:
+    sections, verify = _sections(data)
     if set(sections) != set(SECTIONS):
         raise CacheError("missing sections")
     meta = json.loads(str(sections[b"META"], "utf-8"))
-    if type(meta) is not dict or meta.get("key") != key.to_json():
-        raise CacheError("built from another file, content or version")
+    stored, wanted = (meta.get("key") if type(meta) is dict else None), key.to_json()
+    if type(stored) is not dict or {**stored, "digest": None} != {**wanted, "digest": None}:
+        verify()  # a damaged entry is removed; a sound one from another build is only passed over
+        raise _Changed("built from another file, size, schedule or version")
+    if digest is None and stored["digest"] != wanted["digest"]:
+        verify()
+        raise _Changed("built from other contents")
     offsets = array("Q")
     offsets.frombytes(sections[b"BOFS"])
     count = _int(meta["talks"])
@@ -365,7 +429,7 @@ def _decode(data: bytes, key: SourceKey, source: str | None) -> Cached:
         raise CacheError("talk count mismatch")
     ids = _column(_inflate(sections[b"TIDS"]), count)
     titles = _column(_inflate(sections[b"TTLS"]), count)
-    blocks = bytes(sections[b"BLKS"])
+    blocks = sections[b"BLKS"]
     if offsets[0] != 0 or offsets[-1] != len(blocks) or any(a > b for a, b in itertools.pairwise(offsets)):
         raise CacheError("bad notes offsets")
     notes = _Notes(offsets, blocks, _inflate)
@@ -392,8 +456,13 @@ def _decode(data: bytes, key: SourceKey, source: str | None) -> Cached:
         raise CacheError("vocabulary size mismatch")
     from .search import IndexParts, SearchIndex  # not before a big file needs it (start-up)
 
-    parts = IndexParts(vocab, bytes(sections[b"OFFS"]), bytes(sections[b"DOCS"]), _inflate(sections[b"CODE"]))
-    return Cached(notebook, SearchIndex.from_parts(notebook, parts))
+    parts = IndexParts(vocab, bytes(sections[b"OFFS"]), sections[b"DOCS"], _inflate(sections[b"CODE"]))
+    index = SearchIndex.from_parts(notebook, parts)
+    # Nothing decoded is handed out before the entry's checksum and the notes' hash are known good.
+    verify()
+    if digest is not None and stored["digest"] != digest.value().hex():
+        raise _Changed("built from other contents")
+    return Cached(notebook, index)
 
 
 # --------------------------------------------------------------------------- opening notes
@@ -442,8 +511,11 @@ def open_notes(
         cache = cache()
         if cache is None:
             return Opened(load_data(path, data, layout))
-    key = source_key(path, data, schedule_path_for(path), layout)
-    hit = cache.lookup(key, str(path))
+    # The notes are hashed on another core while the entry is read and decoded.
+    digest = _Digest(data)
+    key = source_key(path, data, schedule_path_for(path), layout, digest="")
+    hit = cache.lookup(key, str(path), digest=digest)
+    key = dataclasses.replace(key, digest=digest.value().hex())
     if hit is not None:
         return Opened(hit.notebook, hit.index, cache, key)
     return Opened(load_data(path, data, layout), None, cache, key)

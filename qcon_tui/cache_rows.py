@@ -144,7 +144,9 @@ def _item(row: Any, depth: int) -> ListItem:
 class _Notes:
     """The compressed notes of an entry's talks, decoded a chunk at a time on first use."""
 
-    def __init__(self, offsets: array, chunks: bytes, inflate: Callable[[memoryview], bytes]) -> None:
+    def __init__(
+        self, offsets: array, chunks: bytes | memoryview, inflate: Callable[[memoryview], bytes]
+    ) -> None:
         self._offsets = offsets
         self._chunks = chunks
         self._inflate = inflate
@@ -243,19 +245,8 @@ def _talks(ids: list[str], titles: list[str], lines: array, extras: Any, notes: 
     append = talks.append
     for number, (talk_id, title, line) in enumerate(zip(ids, titles, lines, strict=True)):
         talk = new(CachedTalk)
-        talk.__dict__.update(
-            id=talk_id,
-            title=title,
-            line=line,
-            speakers=(),
-            track=None,
-            date=None,
-            start=None,
-            end=None,
-            room=None,
-            links=(),
-            _notes=(notes, number),
-        )
+        # The facts most talks lack are the class's defaults (`Talk`'s), not set per talk.
+        talk.__dict__.update(id=talk_id, title=title, line=line, _notes=(notes, number))
         append(talk)
     if type(extras) is not dict:
         raise CacheError("bad talk facts")

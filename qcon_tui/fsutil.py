@@ -64,12 +64,16 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[os.stat_resu
             raise FileTooLargeError(str(name), st.st_size, limit)
         chunks: list[bytes] = []
         total = 0
-        while chunk := os.read(fd, min(1 << 20, limit + 1 - total)):
+        # The first read asks for the whole file (one copy, no join for a file that
+        # does not change meanwhile); later reads catch a file that grows.
+        ask = st.st_size + 1
+        while chunk := os.read(fd, min(ask, limit + 1 - total)):
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:
                 raise FileTooLargeError(str(name), total, limit)
-        return st, b"".join(chunks)
+            ask = 1 << 20
+        return st, chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
 

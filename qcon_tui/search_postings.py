@@ -13,7 +13,8 @@ from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise, repeat
+from itertools import islice, repeat
+from operator import lt
 from typing import Self
 
 from .model import Notebook, Paragraph, Talk, block_texts
@@ -115,11 +116,13 @@ class Postings:
             raise ValueError("index parts do not fit together")
         if offsets[0] != 0 or offsets[-1] != len(codes) or len(parts.docs) != 4 * len(codes):
             raise ValueError("index parts do not fit together")
-        if any(a > b for a, b in pairwise(offsets)) or any(a >= b for a, b in pairwise(vocab)):
+        # Every word has a posting (offsets rise strictly) and the words are sorted and
+        # distinct; checked pairwise in C (`map` over two views) rather than a Python loop.
+        if not all(map(lt, offsets, offsets[1:])) or not all(map(lt, vocab, islice(vocab, 1, None))):
             raise ValueError("index parts are out of order")
         docs = memoryview(parts.docs).cast("I")
         # Each posting list is in talk order, so its last entry is its highest talk.
-        last = (docs[end - 1] for start, end in pairwise(offsets) if end > start)
+        last = map(docs.__getitem__, map((-1).__add__, islice(offsets, 1, None)))
         if max(last, default=0) >> 8 >= index._count:
             raise ValueError("index parts name talks the notebook does not have")
         index._vocab, index._offsets, index._codes, index._docs = vocab, offsets, codes, docs

@@ -24,6 +24,17 @@ async def _steady(pilot: Pilot[object]) -> None:
     await settle(pilot)
 
 
+async def _open_topics(pilot: Pilot[object]) -> None:
+    """`t`, then wait until the view lists its topics: they are found in a worker that
+    may not have started when the first `settle` looks, on a busy machine."""
+    await pilot.press("t")
+    for _ in range(400):
+        await settle(pilot)
+        if getattr(pilot.app.screen, "topics", None):
+            break
+    await settle(pilot)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_start_screen(snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=_steady)
@@ -79,8 +90,7 @@ def test_ansi_theme_start_screen(snap_compare) -> None:
 def test_topics_view(snap_compare, size: tuple[int, int]) -> None:
     async def topics(pilot: Pilot[object]) -> None:
         await _steady(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await _open_topics(pilot)
         await pilot.press("j", "j")  # the third topic: three talks, long titles wrap
         await settle(pilot)
 
@@ -90,9 +100,8 @@ def test_topics_view(snap_compare, size: tuple[int, int]) -> None:
 def test_topic_chosen_filters_the_tree(snap_compare) -> None:
     async def choose(pilot: Pilot[object]) -> None:
         await _steady(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("enter")  # serverless
+        await _open_topics(pilot)
+        await pilot.press("enter")  # the first topic
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=choose)
@@ -104,8 +113,7 @@ def test_library_topics_view(snap_compare, tmp_path: Path) -> None:
 
     async def topics(pilot: Pilot[object]) -> None:
         await _steady(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await _open_topics(pilot)
         screen = pilot.app.screen
         index = [topic.term for topic in screen.topics].index("serverless")  # type: ignore[attr-defined]
         await pilot.press(*["j"] * index)

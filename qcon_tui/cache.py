@@ -238,11 +238,13 @@ class ModelCache:
             os.utime(path)  # used: the last to be evicted
         return cached
 
-    def store(self, key: SourceKey, notebook: Notebook, index: SearchIndex) -> Path | None:
+    def store(
+        self, key: SourceKey, notebook: Notebook, index: SearchIndex, pace: Callable[[], None] | None = None
+    ) -> Path | None:
         """Write the entry for `key` atomically, then trim the folder; None if it cannot be written."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            payload = encode_entry(key, notebook, index)
+            payload = encode_entry(key, notebook, index, pace)
             if len(payload) > self.max_bytes:
                 return None
             target = self.entry_path(key)
@@ -285,8 +287,14 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def encode_entry(key: SourceKey, notebook: Notebook, index: SearchIndex) -> bytes:
-    """The whole entry (header and sections) for `notebook` and its built `index`."""
+def encode_entry(
+    key: SourceKey, notebook: Notebook, index: SearchIndex, pace: Callable[[], None] | None = None
+) -> bytes:
+    """The whole entry (header and sections) for `notebook` and its built `index`.
+
+    `pace` is called between chunks of talks: the browser passes one that waits while
+    the user types, so writing the cache in a thread never competes with a keystroke.
+    """
     talks = notebook.talks
     chunk_offsets = array("Q", [0])
     chunks = bytearray()
@@ -294,6 +302,8 @@ def encode_entry(key: SourceKey, notebook: Notebook, index: SearchIndex) -> byte
         rows = [[_block_row(block) for block in talk.blocks] for talk in talks[first : first + CHUNK_TALKS]]
         chunks += zlib.compress(_json(rows), 6)
         chunk_offsets.append(len(chunks))
+        if pace is not None:
+            pace()
     parts = index.parts()
     extras = {str(n): row for n, talk in enumerate(talks) if (row := _talk_extras(talk)) is not None}
     meta = {
@@ -480,10 +490,10 @@ class Opened:
     cache: ModelCache | None = None
     key: SourceKey | None = None
 
-    def remember(self, index: SearchIndex) -> None:
+    def remember(self, index: SearchIndex, pace: Callable[[], None] | None = None) -> None:
         """Store the notebook with its freshly built `index` (a no-op for a hit or no cache)."""
         if self.cache is not None and self.key is not None and self.index is None:
-            self.cache.store(self.key, self.notebook, index)
+            self.cache.store(self.key, self.notebook, index, pace)
             self.index = index
 
 

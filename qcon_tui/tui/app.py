@@ -7,10 +7,11 @@ command line hands it a resolved source and start talk, and it pushes the browse
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 
 from ..library import Library, LibraryEntry
@@ -104,6 +105,12 @@ class QconApp(App[int]):
     def read_only(self) -> bool:
         """Read-only (as served to others): no stars, notes, read marks, editing or suspending."""
         return self._browser.read_only
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key is noted first: work that can wait (writing the cache) waits while you type."""
+        if isinstance(event, events.Key):
+            self._browser.session.last_input = time.monotonic()
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         return self._browser

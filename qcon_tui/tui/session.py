@@ -9,6 +9,7 @@ notebook a talk belongs to) lives here, so plain tests cover it in milliseconds.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -146,6 +147,26 @@ class BrowserSession:
         self._opened: list[Opened] = (
             [] if opened is None else list(opened) if isinstance(opened, Sequence) else [opened]
         )
+        #: When the user last pressed a key (`time.monotonic()`), set by the app.
+        self.last_input = 0.0
+
+    #: Writing the cache waits while a key came in the last `TYPING_PAUSE` seconds, for
+    #: at most `TYPING_WAIT` seconds in all (then it goes on: the cache is not lost).
+    TYPING_PAUSE = 0.6
+    TYPING_WAIT = 20.0
+
+    def make_pace(self) -> Callable[[], None]:
+        """A pace for work in a thread that can wait (writing the cache): it sleeps
+        while the user types, so a keystroke never shares the CPU with it."""
+        budget = [self.TYPING_WAIT]
+
+        def pace() -> None:
+            while budget[0] > 0 and (idle := time.monotonic() - self.last_input) < self.TYPING_PAUSE:
+                nap = min(self.TYPING_PAUSE - idle, budget[0])
+                budget[0] -= nap
+                time.sleep(nap)
+
+        return pace
 
     @staticmethod
     def _first_notebook(source: Notebook | Library) -> Notebook:
@@ -272,9 +293,10 @@ class BrowserSession:
             self._index = index = LibraryIndex(library, reuse=index, prebuilt=prebuilt)
         if self._opened is opened:  # not reloaded meanwhile
             built = {id(ix.notebook): ix for ix in index.indexes}
+            pace = self.make_pace()
             for file in files:
                 if file.index is None and id(file.notebook) in built:
-                    file.remember(built[id(file.notebook)])
+                    file.remember(built[id(file.notebook)], pace)
         return index
 
     def index_ready(self) -> bool:

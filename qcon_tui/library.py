@@ -113,6 +113,11 @@ class Library:
             return replace(self, failures=(*self.failures, entry.failure))
         return self
 
+    @property
+    def talk_count(self) -> int:
+        """How many talks the library's notebooks hold in all."""
+        return sum(len(notebook.talks) for notebook in self.notebooks)
+
     def talks(self) -> Iterator[tuple[Notebook, Day, Talk]]:
         """Every talk of every notebook, in reading order, with where it sits."""
         for notebook in self.notebooks:

@@ -433,8 +433,7 @@ def render_library(library: Library) -> RenderableType:
     """A library: its title, what it holds, each notebook with its talk count, and what was skipped."""
 
     notebooks = library.notebooks
-    talks = sum(len(notebook.talks) for notebook in notebooks)
-    summary = f"{plural(len(notebooks), 'notes file')} · {plural(talks, 'talk')}"
+    summary = f"{plural(len(notebooks), 'notes file')} · {plural(library.talk_count, 'talk')}"
     parts: list[RenderableType] = [Group(_text(library.title, TITLE_STYLE), _text(summary, POSITION_STYLE))]
     if notebooks:
         outline = [

@@ -158,12 +158,13 @@ class BrowserSession:
     def make_pace(self) -> Callable[[], None]:
         """A pace for work in a thread that can wait (writing the cache): it sleeps
         while the user types, so a keystroke never shares the CPU with it."""
-        budget = [self.TYPING_WAIT]
+        budget = self.TYPING_WAIT
 
         def pace() -> None:
-            while budget[0] > 0 and (idle := time.monotonic() - self.last_input) < self.TYPING_PAUSE:
-                nap = min(self.TYPING_PAUSE - idle, budget[0])
-                budget[0] -= nap
+            nonlocal budget
+            while budget > 0 and (idle := time.monotonic() - self.last_input) < self.TYPING_PAUSE:
+                nap = min(self.TYPING_PAUSE - idle, budget)
+                budget -= nap
                 time.sleep(nap)
 
         return pace

@@ -49,7 +49,7 @@ class SearchLayer(BrowserBase):
             return  # the running build starts another if the notes grew meanwhile
         self._indexing, self._index_told = True, False
         self._index_in_thread()
-        if sum(len(notebook.talks) for notebook in self.library.notebooks) >= INDEX_NOTICE_TALKS:
+        if self.library.talk_count >= INDEX_NOTICE_TALKS:
             self.set_timer(self.INDEX_NOTICE_DELAY, self._tell_index_build)
 
     def _tell_index_build(self) -> None:
@@ -89,8 +89,7 @@ class SearchLayer(BrowserBase):
         shown = self._indexing and (self._index_told or waiting)
         status.set_class(shown, "-shown")
         if shown:
-            count = sum(len(notebook.talks) for notebook in self.library.notebooks)
-            said = f"indexing {plural(count, 'talk')}…"
+            said = f"indexing {plural(self.library.talk_count, 'talk')}…"
             status.update(f"{said} then your search" if waiting else said)
 
     def run_search(self, query: str) -> None:
